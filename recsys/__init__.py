@@ -1,0 +1,1 @@
+"""Song recommendations from a graph neural network trained on playlists."""

@@ -1,0 +1,116 @@
+"""Save and load trained embeddings, keyed by the data file's bytes and the training config.
+
+Files are `.npz` archives read with `allow_pickle=False` (nothing in the cache can run code)
+and written atomically (temporary file, then rename), so an interrupted run leaves either the
+old file or the new one, never half of one.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from recsys.config import TrainConfig
+from recsys.embeddings import Embeddings
+from recsys.ids import IdMap
+
+FORMAT_VERSION = 1
+CURRENT_MODEL_FILE = "current-model.json"
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def config_json(config: TrainConfig) -> str:
+    return json.dumps(config.as_dict(), sort_keys=True)
+
+
+def cache_path(cache_dir: str | Path, data_digest: str, config: TrainConfig) -> Path:
+    """Where the embeddings for this data and config live."""
+    config_digest = hashlib.sha256(config_json(config).encode()).hexdigest()
+    return Path(cache_dir) / f"embeddings-{data_digest[:16]}-{config_digest[:16]}.npz"
+
+
+def save(path: Path, embeddings: Embeddings, ids: IdMap, data_digest: str, config: TrainConfig) -> None:
+    """Write the embeddings and the ids they are aligned with, atomically."""
+    arrays = {
+        "format_version": np.array(FORMAT_VERSION),
+        "data_digest": np.array(data_digest),
+        "config": np.array(config_json(config)),
+        "track_ids": ids.track_ids.to_numpy(dtype=str),
+        "playlist_ids": ids.playlist_ids.to_numpy(dtype=str),
+        "track_emb": embeddings.track,
+        "playlist_emb": embeddings.playlist,
+        "loss_history": np.asarray(embeddings.loss_history, dtype=np.float64),
+    }
+    _write_atomically(path, lambda handle: np.savez(handle, **arrays))
+
+
+def load(path: Path, ids: IdMap, data_digest: str, config: TrainConfig) -> tuple[Embeddings | None, str]:
+    """The cached embeddings, or (None, why they cannot be used) if missing, stale or unreadable."""
+    if not path.exists():
+        return None, "No trained model for this data and configuration yet"
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            stored = {name: archive[name] for name in archive.files}
+        problem = _mismatch(stored, ids, data_digest, config)
+        if problem:
+            return None, f"Cached model {path.name} is stale ({problem})"
+        embeddings = Embeddings(stored["track_emb"], stored["playlist_emb"], tuple(stored["loss_history"].tolist()))
+    except Exception as err:  # any unreadable file is rebuilt, whatever broke it
+        return None, f"Cached model {path.name} is unreadable ({type(err).__name__})"
+    return embeddings, ""
+
+
+def _mismatch(stored: dict, ids: IdMap, data_digest: str, config: TrainConfig) -> str:
+    """Why a loaded archive does not fit this data and config, or '' if it does."""
+    if int(stored["format_version"]) != FORMAT_VERSION:
+        return "older file format"
+    if str(stored["data_digest"]) != data_digest:
+        return "made from other data"
+    if str(stored["config"]) != config_json(config):
+        return "made with other settings"
+    if not np.array_equal(stored["track_ids"], ids.track_ids.to_numpy(dtype=str)) or not np.array_equal(
+        stored["playlist_ids"], ids.playlist_ids.to_numpy(dtype=str)
+    ):
+        return "its songs do not match the data"
+    if stored["track_emb"].shape[0] != ids.num_tracks or stored["playlist_emb"].shape[0] != ids.num_playlists:
+        return "wrong number of embeddings"
+    return ""
+
+
+def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
+    """Record `config` as the model the app and CLI serve from now on."""
+    text = config_json(config).encode()
+    _write_atomically(Path(cache_dir) / CURRENT_MODEL_FILE, lambda handle: handle.write(text))
+
+
+def load_current_config(cache_dir: str | Path) -> TrainConfig:
+    """The model last trained on purpose, or the report's recipe if none is recorded or readable."""
+    try:
+        return TrainConfig(**json.loads((Path(cache_dir) / CURRENT_MODEL_FILE).read_text()))
+    except Exception:  # missing or damaged pointer: fall back to the default recipe
+        return TrainConfig()
+
+
+def _write_atomically(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,65 @@
+"""Plotly figures: the audio-feature radar chart and the training loss curve."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from recsys.config import AUDIO_FEATURES
+
+FEATURE_LABELS = {
+    "danceability": "Danceability",
+    "energy": "Energy",
+    "key": "Key (C→B)",
+    "loudness": "Loudness",
+    "mode": "Major key",
+    "speechiness": "Speechiness",
+    "acousticness": "Acousticness",
+    "instrumentalness": "Instrumental",
+    "liveness": "Live feel",
+    "valence": "Positivity",
+    "tempo": "Tempo",
+    "duration_ms": "Length",
+}
+UNITS = {"loudness": " dB", "tempo": " BPM", "duration_ms": " ms"}
+
+
+def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
+    """One closed trace per (name, scaled 0–1 features (12,), raw features (12,)); hover shows raw values."""
+    labels = [FEATURE_LABELS[name] for name in AUDIO_FEATURES]
+    figure = go.Figure()
+    for name, scaled, raw in series:
+        hover = [f"{_format(feature, value)}" for feature, value in zip(AUDIO_FEATURES, raw)]
+        figure.add_trace(go.Scatterpolar(
+            r=np.append(scaled, scaled[0]), theta=labels + labels[:1], customdata=hover + hover[:1],
+            name=name, fill="toself", opacity=0.6,
+            hovertemplate="%{theta}: %{r:.2f} (%{customdata})<extra>%{fullData.name}</extra>",
+        ))
+    figure.update_layout(
+        polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.25, 0.5, 0.75, 1]}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08},
+        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+    )
+    return figure
+
+
+def loss_chart(losses: list[float], epochs: int | None = None) -> go.Figure:
+    """Training loss per epoch; the x axis spans all `epochs` so the curve grows into it live."""
+    epoch_numbers = list(range(1, len(losses) + 1))
+    figure = go.Figure(go.Scatter(x=epoch_numbers, y=losses, mode="lines+markers", name="training loss"))
+    figure.update_layout(
+        xaxis={"title": "epoch", "range": [0.5, (epochs or max(len(losses), 1)) + 0.5]},
+        yaxis={"title": "loss (BCE, positives + negatives)"},
+        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+    )
+    return figure
+
+
+def _format(feature: str, value: float) -> str:
+    if feature == "mode":
+        return "major" if value >= 0.5 else "minor"
+    if feature == "key":
+        names = ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"]
+        return names[int(value)] if 0 <= value < 12 else f"{value:g}"
+    if feature == "duration_ms":
+        seconds = int(round(value / 1000))
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{value:.3g}{UNITS.get(feature, '')}"

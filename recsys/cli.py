@@ -1,0 +1,107 @@
+"""Command line: `python -m recsys train | recommend | export`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from recsys import cache
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
+from recsys.errors import RecsysError
+from recsys.load import load_catalogue
+from recsys.pipeline import prepare, train_and_save
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except RecsysError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted; the previous model is still in place.", file=sys.stderr)
+        return 130
+
+
+def cmd_train(args) -> int:
+    config = TrainConfig(
+        epochs=args.epochs, lr=args.lr, hidden_dim=args.hidden_dim, out_dim=args.out_dim,
+        dropout=args.dropout, negatives_per_positive=args.negatives, seed=args.seed,
+    )
+    catalogue = load_catalogue(args.data)
+    for line in catalogue.report.lines():
+        _say(line)
+    embeddings = train_and_save(catalogue, cache.file_digest(args.data), args.cache_dir, config, _say, _progress)
+    print(f"final loss {embeddings.loss_history[-1]:.4f} after {config.epochs} epochs")
+    return 0
+
+
+def cmd_recommend(args) -> int:
+    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
+    matches, _ = recommender.search(args.query, limit=1)
+    if len(matches) == 0:
+        raise RecsysError(f"No song matches {args.query!r}; try part of the title or the artist's name.")
+    song = recommender.describe(matches).iloc[0]
+    print(f"{song.track_name} — {song.track_artist} ({song.track_album_name}) [{song.track_id}]")
+    table = recommender.neighbours_table(int(matches[0]), args.k)
+    for row in table.itertuples():
+        print(f"{row.rank:3d}. {row.similarity:6.3f}  {row.track_name} — {row.track_artist}  [{row.genre}]")
+    return 0
+
+
+def cmd_export(args) -> int:
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
+    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
+    ids, emb = recommender.catalogue.ids, recommender.embeddings
+    with open(out, "wb") as handle:
+        np.savez(
+            handle,
+            track_ids=ids.track_ids.to_numpy(dtype=str), track_emb=emb.track,
+            playlist_ids=ids.playlist_ids.to_numpy(dtype=str), playlist_emb=emb.playlist,
+        )
+    print(f"wrote {ids.num_tracks:,} track and {ids.num_playlists:,} playlist embeddings to {out}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m recsys", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, default=DEFAULT_DATA, help="songs CSV (default: the shipped file)")
+    common.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="where trained models are kept")
+
+    train = commands.add_parser("train", parents=[common], help="train a model and make it the current one")
+    defaults = TrainConfig()
+    train.add_argument("--epochs", type=int, default=defaults.epochs)
+    train.add_argument("--lr", type=float, default=defaults.lr, help="Adam learning rate")
+    train.add_argument("--hidden-dim", type=int, default=defaults.hidden_dim)
+    train.add_argument("--out-dim", type=int, default=defaults.out_dim, help="embedding size")
+    train.add_argument("--dropout", type=float, default=defaults.dropout)
+    train.add_argument("--negatives", type=int, default=defaults.negatives_per_positive, help="negatives per positive")
+    train.add_argument("--seed", type=int, default=defaults.seed)
+    train.set_defaults(command=cmd_train)
+
+    recommend = commands.add_parser("recommend", parents=[common], help="songs most like the one a query finds")
+    recommend.add_argument("query", help='a title and/or artist, typos allowed, e.g. "blinding lites"')
+    recommend.add_argument("-k", type=int, default=10, choices=range(1, 101), metavar="K", help="how many (1–100)")
+    recommend.set_defaults(command=cmd_recommend)
+
+    export = commands.add_parser("export", parents=[common], help="write the current embeddings to an .npz file")
+    export.add_argument("--out", required=True, help="output file, e.g. embeddings.npz")
+    export.set_defaults(command=cmd_export)
+    return parser
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _progress(epoch: int, epochs: int, loss: float) -> None:
+    """A one-line text progress bar on stderr, redrawn each epoch."""
+    filled = round(30 * epoch / epochs)
+    end = "\n" if epoch == epochs else ""
+    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] epoch {epoch}/{epochs} loss {loss:.4f}", end=end, file=sys.stderr)

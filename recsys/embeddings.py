@@ -1,0 +1,25 @@
+"""Trained embeddings, L2-normalised once so that cosine similarity is a dot product."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Embeddings:
+    """Row-aligned with the catalogue: track[i] is local track i, playlist[j] is playlist j."""
+
+    track: np.ndarray  # (T, d) float32, unit rows (zero rows stay zero)
+    playlist: np.ndarray  # (P, d) float32, unit rows
+    loss_history: tuple[float, ...] = field(default=())
+
+    @classmethod
+    def from_raw(cls, track: np.ndarray, playlist: np.ndarray, loss_history=()) -> "Embeddings":
+        return cls(l2_normalise(track), l2_normalise(playlist), tuple(float(x) for x in loss_history))
+
+
+def l2_normalise(matrix: np.ndarray) -> np.ndarray:
+    """Unit-length rows; a zero row stays zero instead of becoming NaN."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)

@@ -1,0 +1,92 @@
+"""From a data file to a ready Recommender: load, then load cached embeddings or train them."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from recsys import cache
+from recsys.config import TrainConfig
+from recsys.embeddings import Embeddings
+from recsys.load import Catalogue, load_catalogue
+from recsys.recommend import similar_tracks
+from recsys.search import SearchIndex
+
+Messages = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Recommender:
+    """A catalogue with its embeddings and search index: what the app and CLI serve from."""
+
+    catalogue: Catalogue
+    embeddings: Embeddings
+    config: TrainConfig
+    index: SearchIndex
+    song_key: np.ndarray  # (T,) tracks with the same title and artist share a key
+
+    @classmethod
+    def build(cls, catalogue: Catalogue, embeddings: Embeddings, config: TrainConfig) -> "Recommender":
+        index = SearchIndex.build(catalogue.tracks)
+        return cls(catalogue, embeddings, config, index, pd.factorize(pd.Series(index.choices))[0])
+
+    def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """Songs matching a free-text query, best first: (local track indices, scores 0–100)."""
+        return self.index.search(query, limit)
+
+    def similar(self, track: int, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """The k songs most like `track`, leaving out the song itself under any other track_id."""
+        same_song = self.song_key == self.song_key[track]
+        return similar_tracks(self.embeddings.track, track, k, exclude=same_song)
+
+    def describe(self, tracks: np.ndarray) -> pd.DataFrame:
+        """Title, artist, album, genre and popularity of the given tracks, in that order."""
+        columns = ["track_id", "track_name", "track_artist", "track_album_name", "genre", "playlist_count"]
+        return self.catalogue.tracks.iloc[np.asarray(tracks)][columns].reset_index(drop=True)
+
+    def neighbours_table(self, track: int, k: int = 10) -> pd.DataFrame:
+        """The `similar` songs as a table with rank and similarity, for display."""
+        indices, scores = self.similar(track, k)
+        table = self.describe(indices)
+        table.insert(0, "rank", np.arange(1, len(table) + 1))
+        table["similarity"] = scores.astype(float)
+        return table
+
+
+def prepare(
+    data_path: str | Path,
+    cache_dir: str | Path,
+    config: TrainConfig | None = None,
+    on_message: Messages = lambda text: None,
+    on_epoch=None,
+) -> Recommender:
+    """Load the data and its embeddings for `config` (default: the current model), training if needed."""
+    catalogue = load_catalogue(data_path)
+    config = config or cache.load_current_config(cache_dir)
+    digest = cache.file_digest(data_path)
+    path = cache.cache_path(cache_dir, digest, config)
+    embeddings, why = cache.load(path, catalogue.ids, digest, config)
+    if embeddings is None:
+        on_message(f"{why}; training it now ({config.epochs} epochs).")
+        embeddings = train_and_save(catalogue, digest, cache_dir, config, on_message, on_epoch)
+    return Recommender.build(catalogue, embeddings, config)
+
+
+def train_and_save(
+    catalogue: Catalogue, data_digest: str, cache_dir: str | Path, config: TrainConfig,
+    on_message: Messages = lambda text: None, on_epoch=None,
+) -> Embeddings:
+    """Train, cache the embeddings and make them the current model; serve from memory if the disk fails."""
+    from recsys.train import train  # torch is only imported when a model is actually trained
+
+    embeddings = train(catalogue, config, on_epoch)
+    path = cache.cache_path(cache_dir, data_digest, config)
+    try:
+        cache.save(path, embeddings, catalogue.ids, data_digest, config)
+        cache.save_current_config(cache_dir, config)
+        on_message(f"Saved the trained model to {path}.")
+    except OSError as err:
+        on_message(f"Could not save the model to {path} ({err.strerror or err}); using it from memory only.")
+    return embeddings
