@@ -15,6 +15,7 @@ import numpy as np
 
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
+from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
 FORMAT_VERSION = 1
@@ -24,9 +25,12 @@ CURRENT_MODEL_FILE = "current-model.json"
 def file_digest(path: str | Path) -> str:
     """SHA-256 of a file's bytes, in hex."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as err:
+        raise RecsysError(f"Cannot read data file {path}: {err.strerror or err}.") from None
     return digest.hexdigest()
 
 

@@ -30,7 +30,7 @@ def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
         hover = [f"{_format(feature, value)}" for feature, value in zip(AUDIO_FEATURES, raw)]
         figure.add_trace(go.Scatterpolar(
             r=np.append(scaled, scaled[0]), theta=labels + labels[:1], customdata=hover + hover[:1],
-            name=name, fill="toself", opacity=0.6,
+            name=plain_text(name), fill="toself", opacity=0.6,
             hovertemplate="%{theta}: %{r:.2f} (%{customdata})<extra>%{fullData.name}</extra>",
         ))
     figure.update_layout(
@@ -53,12 +53,17 @@ def loss_chart(losses: list[float], epochs: int | None = None) -> go.Figure:
     return figure
 
 
+def plain_text(text: str) -> str:
+    """Plotly renders a few HTML tags in labels; escape them so names from data show literally."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _format(feature: str, value: float) -> str:
+    """A raw feature value as a person reads it; means of several songs stay numeric."""
     if feature == "mode":
-        return "major" if value >= 0.5 else "minor"
-    if feature == "key":
-        names = ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"]
-        return names[int(value)] if 0 <= value < 12 else f"{value:g}"
+        return {0.0: "minor", 1.0: "major"}.get(float(value), f"{value:.0%} major")
+    if feature == "key" and float(value).is_integer() and 0 <= value < 12:
+        return ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"][int(value)]
     if feature == "duration_ms":
         seconds = int(round(value / 1000))
         return f"{seconds // 60}:{seconds % 60:02d}"

@@ -47,12 +47,18 @@ class Recommender:
         return self.catalogue.tracks.iloc[np.asarray(tracks)][columns].reset_index(drop=True)
 
     def neighbours_table(self, track: int, k: int = 10) -> pd.DataFrame:
-        """The `similar` songs as a table with rank and similarity, for display."""
+        """The `similar` songs as a table: local index `track`, rank, metadata, similarity."""
         indices, scores = self.similar(track, k)
         table = self.describe(indices)
         table.insert(0, "rank", np.arange(1, len(table) + 1))
+        table.insert(0, "track", indices)
         table["similarity"] = scores.astype(float)
         return table
+
+    def feature_profile(self, tracks) -> tuple[np.ndarray, np.ndarray]:
+        """Mean audio features of `tracks`: (scaled 0–1 (12,), original units (12,))."""
+        tracks = np.asarray(tracks)
+        return self.catalogue.features[tracks].mean(axis=0), self.catalogue.features_raw[tracks].mean(axis=0)
 
 
 def prepare(

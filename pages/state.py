@@ -1,0 +1,80 @@
+"""What the pages share: where the data and models live, and the cached Recommender."""
+
+import os
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from recsys import cache
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
+from recsys.errors import RecsysError
+from recsys.load import load_catalogue
+from recsys.pipeline import Recommender, prepare, train_and_save
+
+# Environment variables let tests and deployments point the app elsewhere.
+DATA_PATH = Path(os.environ.get("RECSYS_DATA") or DEFAULT_DATA)
+CACHE_DIR = Path(os.environ.get("RECSYS_CACHE_DIR") or DEFAULT_CACHE_DIR)
+
+
+def current_config() -> TrainConfig:
+    return cache.load_current_config(CACHE_DIR)
+
+
+def recommender() -> Recommender:
+    """The Recommender for the current model, trained first (with a progress bar) if needed.
+
+    A data problem stops the page with one clear error instead of a traceback.
+    """
+    try:
+        digest = _data_digest(str(DATA_PATH), *_stamp(DATA_PATH))
+        config = current_config()
+        if not cache.cache_path(CACHE_DIR, digest, config).exists():
+            st.info("No trained model for this data yet: training one now (about 15 seconds, once).")
+            train_with_progress(config, digest)
+        return _load(str(DATA_PATH), digest, str(CACHE_DIR), config)
+    except RecsysError as err:
+        st.error(str(err))
+        st.stop()
+
+
+def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None) -> list[float]:
+    """Train `config` on the current data, showing a progress bar; returns the loss per epoch."""
+    digest = digest or _data_digest(str(DATA_PATH), *_stamp(DATA_PATH))
+    bar = st.progress(0.0, text="Loading songs…")
+    losses: list[float] = []
+
+    def report(epoch: int, epochs: int, loss: float) -> None:
+        losses.append(loss)
+        bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}")
+        if on_epoch:
+            on_epoch(losses, epochs)
+
+    catalogue = load_catalogue(DATA_PATH)
+    train_and_save(catalogue, digest, CACHE_DIR, config, on_message=st.toast, on_epoch=report)
+    bar.empty()
+    return losses
+
+
+def escape_markdown(text: str) -> str:
+    """Show names from the data literally in markdown (a title like "**x**" is not bold)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+
+
+@st.cache_resource(show_spinner="Loading songs and the trained model…", max_entries=4)
+def _load(data_path: str, digest: str, cache_dir: str, config: TrainConfig) -> Recommender:
+    return prepare(data_path, cache_dir, config)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _data_digest(path: str, mtime_ns: int, size: int) -> str:
+    """The data file's SHA-256, recomputed only when its modification time or size changes."""
+    return cache.file_digest(path)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        raise RecsysError(f"Data file not found: {path}") from None
+    return info.st_mtime_ns, info.st_size

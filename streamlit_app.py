@@ -1,0 +1,9 @@
+"""Entry point: page setup and navigation only."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Song recommender", page_icon="🎧", layout="wide")
+st.navigation([
+    st.Page("pages/search.py", title="Find similar songs", icon="🔎", default=True),
+    st.Page("pages/train.py", title="Train the model", icon="🏋️"),
+]).run()
