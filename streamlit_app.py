@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Song recommender", page_icon="🎧", layout="wide")
+st.set_page_config(page_title="Song recommender", page_icon=":material/headphones:", layout="wide")
 st.navigation([
-    st.Page("pages/search.py", title="Find similar songs", icon="🔎", default=True),
-    st.Page("pages/train.py", title="Train the model", icon="🏋️"),
+    st.Page("pages/search.py", title="Find similar songs", icon=":material/search:", default=True),
+    st.Page("pages/train.py", title="Train the model", icon=":material/model_training:"),
 ]).run()

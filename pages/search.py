@@ -6,7 +6,7 @@ from pages.state import escape_markdown, recommender
 from recsys.charts import audio_radar
 from recsys.errors import RecsysError
 
-st.title("🎧 Find songs like the one you love")
+st.title(":material/headphones: Find songs like the one you love")
 st.caption("Type a song or an artist; typos are fine. Ten songs the graph neural network finds most alike appear below.")
 rec = recommender()
 

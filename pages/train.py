@@ -7,7 +7,7 @@ from recsys.charts import loss_chart
 from recsys.config import TrainConfig
 from recsys.errors import RecsysError
 
-st.title("🏋️ Train the model")
+st.title(":material/model_training: Train the model")
 st.caption(
     "A two-layer graph convolutional network learns an embedding per song from which playlists it "
     "shares; similar songs end up close together. The defaults are the original recipe."
@@ -38,11 +38,12 @@ if start:
     st.rerun()  # draw the form disabled before the run starts
 
 if request is not None:
-    chart = st.empty()
+    progress_area, chart = st.container(), st.empty()  # progress bar above the growing chart
     try:
-        history = train_with_progress(
-            request, on_epoch=lambda losses, n: chart.plotly_chart(loss_chart(losses, n), key=f"loss-{len(losses)}")
-        )
+        with progress_area:
+            history = train_with_progress(
+                request, on_epoch=lambda losses, n: chart.plotly_chart(loss_chart(losses, n), key=f"loss-{len(losses)}")
+            )
         st.session_state.loss_history = history
     except RecsysError as err:
         st.error(str(err))

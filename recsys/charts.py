@@ -20,23 +20,25 @@ FEATURE_LABELS = {
     "duration_ms": "Length",
 }
 UNITS = {"loudness": " dB", "tempo": " BPM", "duration_ms": " ms"}
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")  # the chosen song first, then comparisons
 
 
 def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
     """One closed trace per (name, scaled 0–1 features (12,), raw features (12,)); hover shows raw values."""
     labels = [FEATURE_LABELS[name] for name in AUDIO_FEATURES]
     figure = go.Figure()
-    for name, scaled, raw in series:
+    for (name, scaled, raw), colour in zip(series, COLOURS * len(series)):
         hover = [f"{_format(feature, value)}" for feature, value in zip(AUDIO_FEATURES, raw)]
         figure.add_trace(go.Scatterpolar(
             r=np.append(scaled, scaled[0]), theta=labels + labels[:1], customdata=hover + hover[:1],
-            name=plain_text(name), fill="toself", opacity=0.6,
+            name=plain_text(name), fill="toself", opacity=0.55, line={"color": colour},
             hovertemplate="%{theta}: %{r:.2f} (%{customdata})<extra>%{fullData.name}</extra>",
         ))
     figure.update_layout(
         polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.25, 0.5, 0.75, 1]}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.08},
         margin={"l": 60, "r": 60, "t": 30, "b": 30},
+        height=520,
     )
     return figure
 

@@ -1,0 +1,109 @@
+"""Tiny songs CSVs with known answers, written to tmp_path so each test states only what matters."""
+
+import csv
+from pathlib import Path
+
+import pytest
+import torch
+
+from recsys.config import AUDIO_FEATURES, TrainConfig
+
+# The graphs here have a dozen nodes: one thread avoids thread start-up and contention costs that
+# otherwise make a 50-epoch run ten times slower on a busy 2-core machine.
+torch.set_num_threads(1)
+
+COLUMNS = (
+    "track_id", "track_name", "track_artist", "track_popularity", "track_album_id", "track_album_name",
+    "playlist_name", "playlist_id", "playlist_genre", "playlist_subgenre",
+) + AUDIO_FEATURES
+
+# Plausible values for a song; a test overrides only the fields it is about.
+FEATURE_DEFAULTS = {
+    "danceability": 0.5, "energy": 0.5, "key": 5, "loudness": -7.0, "mode": 1, "speechiness": 0.05,
+    "acousticness": 0.2, "instrumentalness": 0.0, "liveness": 0.1, "valence": 0.5, "tempo": 120.0,
+    "duration_ms": 200000,
+}
+
+# Small enough that training on the tiny datasets below takes a few milliseconds per epoch.
+TINY_CONFIG = TrainConfig(epochs=3, hidden_dim=16, out_dim=8, seed=0)
+
+
+def song_row(index: int, **fields) -> dict:
+    """One CSV row: defaults derived from `index` (so ids and titles differ), then `fields`."""
+    track_id = fields.get("track_id", f"t{index}")
+    playlist_id = fields.get("playlist_id", "p0")
+    row = {
+        "track_id": track_id,
+        "track_name": f"Song {track_id}",
+        "track_artist": f"Artist {track_id}",
+        "track_popularity": 50,
+        "track_album_id": f"album-{track_id}",
+        "track_album_name": f"Album {track_id}",
+        "playlist_name": f"Playlist {playlist_id}",
+        "playlist_id": playlist_id,
+        "playlist_genre": "pop",
+        "playlist_subgenre": "dance pop",
+        **FEATURE_DEFAULTS,
+    }
+    row.update(fields)
+    return row
+
+
+def write_songs_csv(path: Path, rows: list[dict], columns=COLUMNS) -> Path:
+    """Write `rows` (partial dicts, defaults filled in) as a songs CSV with `columns`; return the path."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for index, fields in enumerate(rows):
+            writer.writerow(song_row(index, **fields))
+    return Path(path)
+
+
+@pytest.fixture
+def make_csv(tmp_path):
+    """`make_csv(rows, name=..., columns=...)` writes a songs CSV under tmp_path and returns its path."""
+
+    def make(rows: list[dict], name: str = "songs.csv", columns=COLUMNS) -> Path:
+        return write_songs_csv(tmp_path / name, rows, columns)
+
+    return make
+
+
+PLAYLIST_SIZE = 6
+
+
+def two_playlist_rows() -> list[dict]:
+    """Playlist A holds a0..a5, playlist B holds b0..b5; no track is in both.
+
+    Audio features differ per track and are interleaved between the playlists (a0 sits next to
+    b0, not next to a5), so only the graph, not the features, separates A from B.
+    """
+    rows = []
+    for position in range(PLAYLIST_SIZE):
+        for playlist, offset in (("A", 0.0), ("B", 0.04)):
+            level = position / PLAYLIST_SIZE + offset  # A and B alternate along every feature
+            rows.append({
+                "track_id": f"{playlist.lower()}{position}", "playlist_id": f"pl{playlist}",
+                "playlist_genre": "rock" if playlist == "A" else "rap",
+                "danceability": round(level, 3), "energy": round(1 - level, 3), "key": position * 2 % 12,
+                "loudness": round(-20 + 15 * level, 3), "mode": position % 2,
+                "speechiness": round(0.02 + 0.3 * level, 3), "acousticness": round(0.9 - 0.8 * level, 3),
+                "instrumentalness": round(0.5 * level, 3), "liveness": round(0.05 + 0.4 * level, 3),
+                "valence": round((0.3 + level) % 1, 3), "tempo": round(80 + 90 * level, 3),
+                "duration_ms": 150000 + 10000 * position + (5000 if playlist == "B" else 0),
+            })
+    return rows
+
+
+@pytest.fixture
+def two_playlists_csv(make_csv) -> Path:
+    """The two-disjoint-playlists dataset as a CSV file."""
+    return make_csv(two_playlist_rows(), name="two_playlists.csv")
+
+
+@pytest.fixture
+def two_playlists(two_playlists_csv):
+    """The two-disjoint-playlists dataset, loaded."""
+    from recsys.load import load_catalogue
+
+    return load_catalogue(two_playlists_csv)

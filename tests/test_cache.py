@@ -1,0 +1,181 @@
+"""recsys/cache.py: round trip, staleness, unreadable files, atomic writes, the current-model pointer."""
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from recsys import cache
+from recsys.config import TrainConfig
+from recsys.embeddings import Embeddings
+from recsys.ids import IdMap
+
+CONFIG = TrainConfig(epochs=3, hidden_dim=16, out_dim=4, seed=0)
+IDS = IdMap.from_ids(["p0", "p1"], ["t0", "t1", "t2"])
+DIGEST = "ab" * 32
+
+
+def make_embeddings(seed: int = 0) -> Embeddings:
+    rng = np.random.default_rng(seed)
+    return Embeddings.from_raw(rng.normal(size=(3, 4)), rng.normal(size=(2, 4)), [0.9, 0.7, 0.6])
+
+
+@pytest.fixture
+def saved(tmp_path) -> tuple[Path, Embeddings]:
+    path = cache.cache_path(tmp_path, DIGEST, CONFIG)
+    embeddings = make_embeddings()
+    cache.save(path, embeddings, IDS, DIGEST, CONFIG)
+    return path, embeddings
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_save_then_load_gives_equal_arrays(saved):
+    path, embeddings = saved
+    loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
+    assert why == ""
+    np.testing.assert_array_equal(loaded.track, embeddings.track)
+    np.testing.assert_array_equal(loaded.playlist, embeddings.playlist)
+    assert loaded.track.dtype == np.float32
+    assert loaded.loss_history == embeddings.loss_history
+
+
+def test_archive_holds_no_pickles(saved):
+    path, embeddings = saved
+    with np.load(path, allow_pickle=False) as archive:
+        assert archive["track_ids"].tolist() == ["t0", "t1", "t2"]
+        assert archive["playlist_ids"].tolist() == ["p0", "p1"]
+        assert all(archive[name].dtype != object for name in archive.files)
+
+
+def test_cache_path_depends_on_data_and_config(tmp_path):
+    base = cache.cache_path(tmp_path, DIGEST, CONFIG)
+    assert base.parent == tmp_path and base.suffix == ".npz"
+    assert cache.cache_path(tmp_path, DIGEST, CONFIG) == base
+    assert cache.cache_path(tmp_path, "cd" * 32, CONFIG) != base
+    assert cache.cache_path(tmp_path, DIGEST, dataclasses.replace(CONFIG, seed=1)) != base
+
+
+def test_missing_file_is_none_with_a_reason(tmp_path):
+    loaded, why = cache.load(tmp_path / "none.npz", IDS, DIGEST, CONFIG)
+    assert loaded is None and why
+
+
+@pytest.mark.parametrize("change", [
+    {"data_digest": "cd" * 32},
+    {"config": dataclasses.replace(CONFIG, lr=0.02)},
+    {"ids": IdMap.from_ids(["p0", "p1"], ["t0", "t2", "t1"])},
+    {"ids": IdMap.from_ids(["p0", "p1"], ["t0", "t1", "t2", "t3"])},
+    {"ids": IdMap.from_ids(["p0", "pX"], ["t0", "t1", "t2"])},
+], ids=["data", "config", "track order", "more tracks", "other playlist"])
+def test_stale_file_is_none_with_the_reason(saved, change):
+    path, _ = saved
+    arguments = {"ids": IDS, "data_digest": DIGEST, "config": CONFIG, **change}
+    loaded, why = cache.load(path, **arguments)
+    assert loaded is None
+    assert "stale" in why
+
+
+@pytest.mark.parametrize("content", [b"", b"not an npz at all", None], ids=["empty", "garbage", "truncated"])
+def test_unreadable_file_is_none_and_never_raises(saved, content):
+    path, _ = saved
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2] if content is None else content)
+    loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
+    assert loaded is None
+    assert "unreadable" in why
+
+
+def test_archive_missing_an_array_is_unreadable(saved):
+    path, _ = saved
+    with np.load(path) as archive:
+        arrays = {name: archive[name] for name in archive.files if name != "track_emb"}
+    np.savez(path, **arrays)
+    loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
+    assert loaded is None and "unreadable" in why
+
+
+def test_other_format_version_is_not_used(saved):
+    path, _ = saved
+    with np.load(path) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays["format_version"] = np.array(cache.FORMAT_VERSION + 1)
+    np.savez(path, **arrays)
+    loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
+    assert loaded is None
+    assert "format" in why
+
+
+def test_crash_mid_write_keeps_the_previous_file_and_leaves_no_temp_file(saved, monkeypatch):
+    path, embeddings = saved
+    before = path.read_bytes()
+
+    def half_then_crash(handle, **arrays):
+        handle.write(b"PK\x03\x04 half an archive")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache.np, "savez", half_then_crash)
+    with pytest.raises(OSError, match="disk full"):
+        cache.save(path, make_embeddings(seed=1), IDS, DIGEST, CONFIG)
+    assert path.read_bytes() == before
+    assert leftovers(path.parent) == []
+    loaded, _ = cache.load(path, IDS, DIGEST, CONFIG)
+    np.testing.assert_array_equal(loaded.track, embeddings.track)
+
+
+def test_interrupt_mid_write_is_cleaned_up_too(tmp_path):
+    target = tmp_path / "file.bin"
+    target.write_bytes(b"old")
+
+    def interrupted(handle):
+        handle.write(b"new, but only ha")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        cache._write_atomically(target, interrupted)
+    assert target.read_bytes() == b"old"
+    assert leftovers(tmp_path) == []
+
+
+def test_save_replaces_an_older_file(saved):
+    path, _ = saved
+    newer = make_embeddings(seed=5)
+    cache.save(path, newer, IDS, DIGEST, CONFIG)
+    loaded, _ = cache.load(path, IDS, DIGEST, CONFIG)
+    np.testing.assert_array_equal(loaded.track, newer.track)
+    assert leftovers(path.parent) == []
+
+
+def test_save_creates_the_cache_folder(tmp_path):
+    path = cache.cache_path(tmp_path / "new" / "dir", DIGEST, CONFIG)
+    cache.save(path, make_embeddings(), IDS, DIGEST, CONFIG)
+    assert cache.load(path, IDS, DIGEST, CONFIG)[0] is not None
+
+
+def test_current_config_round_trip(tmp_path):
+    chosen = TrainConfig(epochs=7, lr=0.05, hidden_dim=9, out_dim=5, dropout=0.1, negatives_per_positive=2, seed=3)
+    cache.save_current_config(tmp_path, chosen)
+    assert cache.load_current_config(tmp_path) == chosen
+
+
+@pytest.mark.parametrize("content", [None, "{not json", '{"epochs": 0}', '{"colour": "red"}', "[1, 2]"],
+                         ids=["missing", "garbage", "invalid value", "unknown field", "not an object"])
+def test_current_config_falls_back_to_the_default(tmp_path, content):
+    if content is not None:
+        (tmp_path / cache.CURRENT_MODEL_FILE).write_text(content)
+    assert cache.load_current_config(tmp_path) == TrainConfig()
+
+
+def test_file_digest_is_the_sha256_of_the_bytes(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"abc")
+    assert cache.file_digest(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_file_digest_of_a_missing_file_is_a_recsys_error(tmp_path):
+    from recsys.errors import RecsysError
+
+    with pytest.raises(RecsysError, match="Cannot read"):
+        cache.file_digest(tmp_path / "missing.csv")

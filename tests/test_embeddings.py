@@ -1,0 +1,26 @@
+"""recsys/embeddings.py: L2 normalisation with the zero-norm guard."""
+
+import numpy as np
+
+from recsys.embeddings import Embeddings, l2_normalise
+
+
+def test_l2_normalise_gives_unit_rows_in_the_same_direction():
+    out = l2_normalise(np.array([[3.0, 4.0], [0.0, -2.0], [1e-3, 1e-3]]))
+    np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, -1.0], [2**-0.5, 2**-0.5]], rtol=1e-6)
+    assert out.dtype == np.float32
+
+
+def test_l2_normalise_keeps_a_zero_row_zero():
+    out = l2_normalise(np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 2.0]]))
+    assert not np.isnan(out).any()
+    np.testing.assert_array_equal(out[0], [0, 0, 0])
+    np.testing.assert_allclose(out[1], [1 / 3, 2 / 3, 2 / 3], rtol=1e-6)
+
+
+def test_from_raw_normalises_both_tables_and_keeps_the_losses_as_floats():
+    embeddings = Embeddings.from_raw(np.array([[2.0, 0.0]]), np.array([[0.0, 5.0]]), [np.float32(1.5), 1])
+    np.testing.assert_array_equal(embeddings.track, [[1.0, 0.0]])
+    np.testing.assert_array_equal(embeddings.playlist, [[0.0, 1.0]])
+    assert embeddings.loss_history == (1.5, 1.0)
+    assert all(type(x) is float for x in embeddings.loss_history)

@@ -1,0 +1,214 @@
+"""recsys/load.py: the real data file's traps, each reproduced in a tiny CSV."""
+
+import numpy as np
+import pytest
+
+from recsys.config import AUDIO_FEATURES, DEFAULT_DATA
+from recsys.errors import RecsysError
+from recsys.load import load_catalogue, min_max_scale
+from tests.conftest import COLUMNS
+
+ENERGY = AUDIO_FEATURES.index("energy")
+TEMPO = AUDIO_FEATURES.index("tempo")
+
+
+def track_row(catalogue, track_id: str):
+    return catalogue.tracks.set_index("track_id").loc[track_id]
+
+
+def test_literal_na_text_is_a_title_not_a_missing_value(make_csv):
+    path = make_csv([
+        {"track_id": "na", "track_name": "NA", "track_artist": "NA", "track_album_name": "NA"},
+        {"track_id": "other"},
+    ])
+    catalogue = load_catalogue(path)
+    row = track_row(catalogue, "na")
+    assert (row.track_name, row.track_artist, row.track_album_name) == ("NA", "NA", "NA")
+
+
+def test_repeated_playlist_track_rows_become_one_edge(make_csv):
+    path = make_csv([
+        {"track_id": "x", "playlist_id": "p1"},
+        {"track_id": "x", "playlist_id": "p1"},
+        {"track_id": "x", "playlist_id": "p1"},
+        {"track_id": "y", "playlist_id": "p1"},
+    ])
+    catalogue = load_catalogue(path)
+    assert catalogue.report.edges == 2
+    assert catalogue.report.duplicate_rows == 2
+    assert len(catalogue.edge_track) == 2
+    assert track_row(catalogue, "x").playlist_count == 1
+    assert any("repeated" in line for line in catalogue.report.lines())
+
+
+def test_track_in_several_playlists_is_one_track_with_one_edge_per_playlist(make_csv):
+    path = make_csv([
+        {"track_id": "hit", "playlist_id": "p1"},
+        {"track_id": "hit", "playlist_id": "p2"},
+        {"track_id": "hit", "playlist_id": "p3"},
+        {"track_id": "other", "playlist_id": "p1"},
+    ])
+    catalogue = load_catalogue(path)
+    assert list(catalogue.tracks["track_id"]) == ["hit", "other"]
+    assert track_row(catalogue, "hit").playlist_count == 3
+    assert track_row(catalogue, "other").playlist_count == 1
+    assert catalogue.report.playlists == 3
+    hit = catalogue.ids.track_index(["hit"])[0]
+    assert sorted(catalogue.edge_playlist[catalogue.edge_track == hit]) == [0, 1, 2]
+
+
+def test_row_without_playlist_is_a_cold_start_track(make_csv):
+    path = make_csv([
+        {"track_id": "listed", "playlist_id": "p1", "tempo": 100},
+        {"track_id": "cold", "playlist_id": "", "tempo": 140},
+    ])
+    catalogue = load_catalogue(path)
+    cold = catalogue.ids.track_index(["cold"])[0]
+    assert cold >= 0
+    assert catalogue.features_raw[cold, TEMPO] == 140
+    assert cold not in catalogue.edge_track
+    assert catalogue.report.cold_start_tracks == 1
+    assert track_row(catalogue, "cold").playlist_count == 0
+    assert list(catalogue.playlists["playlist_id"]) == ["p1"]  # "" is not a playlist
+
+
+@pytest.mark.parametrize("bad_value", ["abc", "", "inf"])
+def test_missing_or_non_numeric_feature_is_imputed_with_the_column_median(make_csv, bad_value):
+    energies = [0.1, 0.3, 0.5, 0.9]  # median 0.4: the mean of the middle two
+    rows = [{"track_id": f"t{i}", "energy": e} for i, e in enumerate(energies)]
+    rows.append({"track_id": "bad", "energy": bad_value})
+    catalogue = load_catalogue(make_csv(rows))
+    bad = catalogue.ids.track_index(["bad"])[0]
+    assert catalogue.features_raw[bad, ENERGY] == pytest.approx(0.4)
+    assert catalogue.report.imputed == {"energy": 1}
+    assert any("energy" in line and "median" in line for line in catalogue.report.lines())
+
+
+def test_imputation_counts_tracks_not_rows(make_csv):
+    path = make_csv([
+        {"track_id": "a", "energy": 0.2, "playlist_id": "p1"},
+        {"track_id": "b", "energy": "", "playlist_id": "p1"},
+        {"track_id": "b", "energy": "", "playlist_id": "p2"},
+        {"track_id": "c", "energy": 0.6, "playlist_id": "p1"},
+    ])
+    catalogue = load_catalogue(path)
+    assert catalogue.report.imputed == {"energy": 1}
+    assert catalogue.features_raw[catalogue.ids.track_index(["b"])[0], ENERGY] == pytest.approx(0.4)
+
+
+def test_features_are_min_max_scaled_to_unit_range(make_csv):
+    path = make_csv([
+        {"track_id": "slow", "tempo": 100},
+        {"track_id": "mid", "tempo": 150},
+        {"track_id": "fast", "tempo": 200},
+        {"track_id": "quarter", "tempo": 125},
+    ])
+    catalogue = load_catalogue(path)
+    scaled = catalogue.features[catalogue.ids.track_index(["slow", "mid", "fast", "quarter"]), TEMPO]
+    np.testing.assert_allclose(scaled, [0.0, 0.5, 1.0, 0.25])
+    assert catalogue.features.dtype == np.float32
+    assert catalogue.features.shape == (4, len(AUDIO_FEATURES))
+    assert catalogue.features.min() >= 0 and catalogue.features.max() <= 1
+    np.testing.assert_allclose(catalogue.features_raw[:, TEMPO], [100, 150, 200, 125])
+
+
+def test_constant_column_scales_to_zero_not_nan():
+    scaled = min_max_scale(np.array([[3.0, 1.0], [3.0, 2.0]]))
+    np.testing.assert_array_equal(scaled, [[0.0, 0.0], [0.0, 1.0]])
+
+
+def test_first_row_of_a_track_supplies_its_metadata_and_features(make_csv):
+    path = make_csv([
+        {"track_id": "x", "track_name": "First", "tempo": 90, "playlist_id": "p1"},
+        {"track_id": "x", "track_name": "Second", "tempo": 180, "playlist_id": "p2"},
+    ])
+    catalogue = load_catalogue(path)
+    assert track_row(catalogue, "x").track_name == "First"
+    assert catalogue.features_raw[0, TEMPO] == 90
+
+
+def test_genre_is_the_most_common_playlist_genre(make_csv):
+    path = make_csv([
+        {"track_id": "x", "playlist_id": "p1", "playlist_genre": "rock"},
+        {"track_id": "x", "playlist_id": "p2", "playlist_genre": "pop"},
+        {"track_id": "x", "playlist_id": "p3", "playlist_genre": "pop"},
+    ])
+    assert track_row(load_catalogue(path), "x").genre == "pop"
+
+
+def test_rows_without_track_id_are_dropped_and_counted(make_csv):
+    path = make_csv([{"track_id": "a"}, {"track_id": ""}, {"track_id": "b"}])
+    catalogue = load_catalogue(path)
+    assert list(catalogue.tracks["track_id"]) == ["a", "b"]
+    assert catalogue.report.dropped_rows == 1
+    assert catalogue.report.rows == 3
+
+
+def test_optional_columns_may_be_absent(make_csv):
+    required_only = [c for c in COLUMNS if c not in ("track_album_id", "track_album_name", "playlist_name",
+                                                      "playlist_genre", "playlist_subgenre", "track_popularity")]
+    catalogue = load_catalogue(make_csv([{"track_id": "a"}, {"track_id": "b"}], columns=required_only))
+    assert catalogue.report.tracks == 2
+    assert list(catalogue.tracks["track_album_name"]) == ["", ""]
+
+
+# --- files that cannot be used: one RecsysError whose message names the problem ---------------------
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(RecsysError, match="not found"):
+        load_catalogue(tmp_path / "nowhere.csv")
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(RecsysError, match="empty"):
+        load_catalogue(path)
+
+
+def test_header_only(make_csv):
+    with pytest.raises(RecsysError, match="no data"):
+        load_catalogue(make_csv([]))
+
+
+def test_missing_required_column_is_named(make_csv):
+    path = make_csv([{"track_id": "a"}], columns=[c for c in COLUMNS if c != "tempo"])
+    with pytest.raises(RecsysError, match="missing required column.*tempo"):
+        load_catalogue(path)
+
+
+def test_every_row_lacking_track_id(make_csv):
+    with pytest.raises(RecsysError, match="track_id"):
+        load_catalogue(make_csv([{"track_id": ""}, {"track_id": "  "}]))
+
+
+def test_column_without_numeric_values_is_named(make_csv):
+    path = make_csv([{"track_id": "a", "liveness": "n/a"}, {"track_id": "b", "liveness": ""}])
+    with pytest.raises(RecsysError, match="No numeric values.*liveness"):
+        load_catalogue(path)
+
+
+def test_binary_garbage_is_a_recsys_error(tmp_path):
+    path = tmp_path / "garbage.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(RecsysError):
+        load_catalogue(path)
+
+
+# --- the shipped file ------------------------------------------------------------------------------
+
+NA_TRACK_IDS = ["69gRFGOWY9OMpFJgFol1u0", "5cjecvX0CmC9gK0Laf5EMQ", "5TTzhRSWQS4Yu8xTgAuq6D", "3VKFip3OdAvv4OfNTgFWeQ"]
+
+
+def test_shipped_file_counts_match_the_data_readme():
+    catalogue = load_catalogue(DEFAULT_DATA)
+    report = catalogue.report
+    assert (report.rows, report.tracks, report.playlists) == (32_833, 28_356, 471)
+    assert (report.duplicate_rows, report.edges, report.cold_start_tracks) == (582, 32_251, 0)
+    assert report.dropped_rows == 0
+    assert catalogue.tracks["playlist_count"].max() == 8
+    assert catalogue.tracks["track_id"].is_unique
+    assert catalogue.features.shape == (28_356, 12)
+    na_titles = catalogue.tracks.set_index("track_id").loc[NA_TRACK_IDS]
+    assert (na_titles[["track_name", "track_artist", "track_album_name"]] == "NA").all().all()

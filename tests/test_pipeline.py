@@ -1,0 +1,164 @@
+"""recsys/pipeline.py: train once, then serve from the cache; the Recommender's answers."""
+
+import numpy as np
+import pytest
+
+import recsys.train
+from recsys import cache
+from recsys.config import TrainConfig
+from recsys.pipeline import prepare
+from tests.conftest import TINY_CONFIG, two_playlist_rows
+
+
+@pytest.fixture
+def train_calls(monkeypatch) -> list:
+    """Records every training run while still training for real."""
+    calls, real_train = [], recsys.train.train
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(recsys.train, "train", counting)
+    return calls
+
+
+def run(data, cache_dir, config=TINY_CONFIG):
+    messages = []
+    recommender = prepare(data, cache_dir, config, on_message=messages.append)
+    return recommender, messages
+
+
+def test_first_prepare_trains_and_writes_the_cache(two_playlists_csv, tmp_path, train_calls):
+    recommender, messages = run(two_playlists_csv, tmp_path / "cache")
+    assert len(train_calls) == 1
+    assert any("training" in m for m in messages)
+    path = cache.cache_path(tmp_path / "cache", cache.file_digest(two_playlists_csv), TINY_CONFIG)
+    assert path.is_file()
+    assert cache.load_current_config(tmp_path / "cache") == TINY_CONFIG
+    assert recommender.embeddings.track.shape == (12, TINY_CONFIG.out_dim)
+    assert len(recommender.embeddings.loss_history) == TINY_CONFIG.epochs
+
+
+def test_second_prepare_loads_the_cache_without_training(two_playlists_csv, tmp_path, monkeypatch):
+    first, _ = run(two_playlists_csv, tmp_path)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again although the cache was valid")
+
+    monkeypatch.setattr(recsys.train, "train", no_training)
+    second, messages = run(two_playlists_csv, tmp_path)
+    np.testing.assert_array_equal(second.embeddings.track, first.embeddings.track)
+    assert second.embeddings.loss_history == first.embeddings.loss_history
+    assert not any("training" in m for m in messages)
+
+
+def test_prepare_without_a_config_serves_the_current_model(two_playlists_csv, tmp_path, train_calls):
+    chosen = TrainConfig(epochs=2, hidden_dim=8, out_dim=4, seed=5)
+    run(two_playlists_csv, tmp_path, chosen)
+    recommender = prepare(two_playlists_csv, tmp_path)
+    assert recommender.config == chosen
+    assert len(train_calls) == 1
+
+
+def test_changed_data_file_is_retrained(make_csv, tmp_path, train_calls):
+    rows = two_playlist_rows()
+    path = make_csv(rows)
+    run(path, tmp_path / "cache")
+    rows[0]["track_popularity"] = 51  # one byte of metadata is enough: the cache is keyed by the file
+    make_csv(rows)
+    _, messages = run(path, tmp_path / "cache")
+    assert len(train_calls) == 2
+    assert any("training" in m for m in messages)
+
+
+def test_changed_config_is_retrained(two_playlists_csv, tmp_path, train_calls):
+    run(two_playlists_csv, tmp_path)
+    run(two_playlists_csv, tmp_path, TrainConfig(epochs=3, hidden_dim=16, out_dim=8, seed=1))
+    assert len(train_calls) == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage\xff" * 10], ids=["empty", "garbage"])
+def test_corrupted_cache_is_rebuilt_with_a_message(two_playlists_csv, tmp_path, train_calls, damage):
+    first, _ = run(two_playlists_csv, tmp_path)
+    path = cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), TINY_CONFIG)
+    path.write_bytes(damage)
+    second, messages = run(two_playlists_csv, tmp_path)
+    assert len(train_calls) == 2
+    assert any("unreadable" in m and "training" in m for m in messages)
+    np.testing.assert_array_equal(second.embeddings.track, first.embeddings.track)  # same seed, same model
+    assert cache.load(path, first.catalogue.ids, cache.file_digest(two_playlists_csv), TINY_CONFIG)[0] is not None
+
+
+def test_a_cache_that_cannot_be_written_is_served_from_memory(two_playlists_csv, tmp_path, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "save", disk_full)
+    recommender, messages = run(two_playlists_csv, tmp_path)
+    assert recommender.embeddings.track.shape[0] == 12
+    assert any("Could not save" in m and "No space left" in m for m in messages)
+
+
+# --- the Recommender ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_duplicate(make_csv, tmp_path):
+    """The two playlists plus 'a0 again': the same title and artist as a0 under another track_id."""
+    rows = two_playlist_rows()
+    rows.append({**rows[0], "track_id": "a0-again", "track_name": "Song a0", "track_artist": "Artist a0",
+                 "track_album_name": "Greatest Hits", "danceability": 0.01})
+    recommender, _ = run(make_csv(rows), tmp_path)
+    return recommender
+
+
+def local(recommender, track_id: str) -> int:
+    return int(recommender.catalogue.ids.track_index([track_id])[0])
+
+
+def test_similar_leaves_out_the_query_and_the_same_song_under_another_id(with_duplicate):
+    query, twin = local(with_duplicate, "a0"), local(with_duplicate, "a0-again")
+    indices, scores = with_duplicate.similar(query, k=100)
+    assert query not in indices and twin not in indices
+    assert len(indices) == 13 - 2
+    assert np.all(np.diff(scores) <= 0)
+    twin_indices, _ = with_duplicate.similar(twin, k=100)
+    assert query not in twin_indices and twin not in twin_indices
+
+
+def test_neighbours_table_ranks_ten_songs(with_duplicate):
+    query = local(with_duplicate, "b3")
+    table = with_duplicate.neighbours_table(query, k=10)
+    assert len(table) == 10
+    assert table["rank"].tolist() == list(range(1, 11))
+    assert query not in table["track"].tolist()
+    assert table["similarity"].is_monotonic_decreasing
+    indices, scores = with_duplicate.similar(query, k=10)
+    assert table["track"].tolist() == indices.tolist()
+    np.testing.assert_allclose(table["similarity"], scores)
+    ids = with_duplicate.catalogue.tracks["track_id"].to_numpy()
+    assert table["track_id"].tolist() == ids[indices].tolist()
+    assert {"track_name", "track_artist", "track_album_name", "genre", "playlist_count"} <= set(table.columns)
+
+
+def test_neighbours_table_is_short_when_the_catalogue_is(with_duplicate):
+    table = with_duplicate.neighbours_table(local(with_duplicate, "a1"), k=50)
+    assert table["rank"].tolist() == list(range(1, 13))
+
+
+def test_search_and_describe_find_the_song(with_duplicate):
+    found, _ = with_duplicate.search("song b4 artist b4", limit=1)
+    described = with_duplicate.describe(found)
+    assert described.loc[0, "track_id"] == "b4"
+    assert described.loc[0, "genre"] == "rap"
+
+
+def test_feature_profile_is_the_mean_of_the_tracks(with_duplicate):
+    tracks = [local(with_duplicate, "a0"), local(with_duplicate, "b5")]
+    scaled, raw = with_duplicate.feature_profile(tracks)
+    catalogue = with_duplicate.catalogue
+    np.testing.assert_allclose(scaled, catalogue.features[tracks].mean(axis=0))
+    np.testing.assert_allclose(raw, catalogue.features_raw[tracks].mean(axis=0))
+    assert raw[-1] == pytest.approx((150000 + 205000) / 2)  # duration_ms of a0 and b5
+

@@ -1,0 +1,83 @@
+"""recsys/train.py: progress callback, reproducibility, learning, and the two-playlist known answer."""
+
+import numpy as np
+import pytest
+
+from recsys.config import TrainConfig
+from recsys.recommend import similar_tracks
+from recsys.train import train
+from tests.conftest import PLAYLIST_SIZE
+
+FAST = TrainConfig(epochs=5, hidden_dim=16, out_dim=8, seed=0)
+LEARN = TrainConfig(epochs=50, hidden_dim=16, out_dim=8, seed=0)
+
+
+def test_on_epoch_is_called_once_per_epoch_with_the_loss(two_playlists):
+    calls = []
+    embeddings = train(two_playlists, FAST, on_epoch=lambda *args: calls.append(args))
+    assert [(epoch, total) for epoch, total, _ in calls] == [(e, 5) for e in range(1, 6)]
+    assert [loss for _, _, loss in calls] == list(embeddings.loss_history)
+    assert all(isinstance(loss, float) and np.isfinite(loss) for _, _, loss in calls)
+
+
+def test_same_seed_gives_bit_identical_embeddings(two_playlists):
+    first, second = train(two_playlists, FAST), train(two_playlists, FAST)
+    np.testing.assert_array_equal(first.track, second.track)
+    np.testing.assert_array_equal(first.playlist, second.playlist)
+    assert first.loss_history == second.loss_history
+
+
+def test_other_seed_gives_other_embeddings(two_playlists):
+    first = train(two_playlists, FAST)
+    other = train(two_playlists, TrainConfig(epochs=5, hidden_dim=16, out_dim=8, seed=1))
+    assert not np.array_equal(first.track, other.track)
+
+
+def test_loss_falls_with_training(two_playlists):
+    losses = train(two_playlists, LEARN).loss_history
+    assert len(losses) == 50
+    assert np.mean(losses[-5:]) < np.mean(losses[:5])
+
+
+def test_embeddings_are_unit_rows_of_float32_aligned_with_the_catalogue(two_playlists):
+    embeddings = train(two_playlists, FAST)
+    assert embeddings.track.shape == (12, 8) and embeddings.playlist.shape == (2, 8)
+    assert embeddings.track.dtype == np.float32 and embeddings.playlist.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(embeddings.track, axis=1), 1, atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(embeddings.playlist, axis=1), 1, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_known_answer_neighbours_come_from_the_same_playlist(two_playlists, seed):
+    """Audio features alone interleave A and B; only the graph can put each track with its own playlist."""
+    embeddings = train(two_playlists, TrainConfig(epochs=50, hidden_dim=16, out_dim=8, seed=seed))
+    playlist_of = two_playlists.tracks["track_id"].str[0].to_numpy()  # 'a' or 'b'
+    for track in range(len(playlist_of)):
+        neighbours, _ = similar_tracks(embeddings.track, track, PLAYLIST_SIZE - 1)
+        assert len(neighbours) == PLAYLIST_SIZE - 1
+        assert set(playlist_of[neighbours]) == {playlist_of[track]}, two_playlists.tracks["track_id"][track]
+
+
+def test_audio_features_alone_do_not_give_the_known_answer(two_playlists):
+    """Guards the known-answer test: if the features already separated A from B it would prove nothing."""
+    from recsys.embeddings import l2_normalise
+
+    features = l2_normalise(two_playlists.features - two_playlists.features.mean(axis=0))
+    playlist_of = two_playlists.tracks["track_id"].str[0].to_numpy()
+    separated = [
+        set(playlist_of[similar_tracks(features, t, PLAYLIST_SIZE - 1)[0]]) == {playlist_of[t]}
+        for t in range(len(playlist_of))
+    ]
+    assert not any(separated)
+
+
+def test_cold_start_track_still_gets_an_embedding(make_csv):
+    from recsys.load import load_catalogue
+
+    rows = [{"track_id": f"t{i}", "playlist_id": "p1", "tempo": 90 + i} for i in range(4)]
+    rows.append({"track_id": "cold", "playlist_id": "", "tempo": 200})
+    catalogue = load_catalogue(make_csv(rows))
+    embeddings = train(catalogue, FAST)
+    cold = catalogue.ids.track_index(["cold"])[0]
+    assert np.isfinite(embeddings.track[cold]).all()
+    assert np.linalg.norm(embeddings.track[cold]) == pytest.approx(1, abs=1e-6)
