@@ -12,13 +12,18 @@ from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import Recommender, prepare, train_and_save
 
-# Environment variables let tests and deployments point the app elsewhere.
-DATA_PATH = Path(os.environ.get("RECSYS_DATA") or DEFAULT_DATA)
-CACHE_DIR = Path(os.environ.get("RECSYS_CACHE_DIR") or DEFAULT_CACHE_DIR)
+
+def data_path() -> Path:
+    """The songs CSV: `RECSYS_DATA` if set (deployments, tests), else the shipped file."""
+    return Path(os.environ.get("RECSYS_DATA") or DEFAULT_DATA)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("RECSYS_CACHE_DIR") or DEFAULT_CACHE_DIR)
 
 
 def current_config() -> TrainConfig:
-    return cache.load_current_config(CACHE_DIR)
+    return cache.load_current_config(cache_dir())
 
 
 def recommender() -> Recommender:
@@ -27,12 +32,12 @@ def recommender() -> Recommender:
     A data problem stops the page with one clear error instead of a traceback.
     """
     try:
-        digest = _data_digest(str(DATA_PATH), *_stamp(DATA_PATH))
+        digest = _data_digest(str(data_path()), *_stamp(data_path()))
         config = current_config()
-        if not cache.cache_path(CACHE_DIR, digest, config).exists():
+        if not cache.cache_path(cache_dir(), digest, config).exists():
             st.info("No trained model for this data yet: training one now (about 15 seconds, once).")
             train_with_progress(config, digest)
-        return _load(str(DATA_PATH), digest, str(CACHE_DIR), config)
+        return _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
         st.error(str(err))
         st.stop()
@@ -40,7 +45,7 @@ def recommender() -> Recommender:
 
 def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None) -> list[float]:
     """Train `config` on the current data, showing a progress bar; returns the loss per epoch."""
-    digest = digest or _data_digest(str(DATA_PATH), *_stamp(DATA_PATH))
+    digest = digest or _data_digest(str(data_path()), *_stamp(data_path()))
     bar = st.progress(0.0, text="Loading songs…")
     losses: list[float] = []
 
@@ -50,8 +55,8 @@ def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch
         if on_epoch:
             on_epoch(losses, epochs)
 
-    catalogue = load_catalogue(DATA_PATH)
-    train_and_save(catalogue, digest, CACHE_DIR, config, on_message=st.toast, on_epoch=report)
+    catalogue = load_catalogue(data_path())
+    train_and_save(catalogue, digest, cache_dir(), config, on_message=st.toast, on_epoch=report)
     bar.empty()
     return losses
 

@@ -79,3 +79,9 @@ def test_loss_chart_of_no_epochs_yet_is_empty_but_valid():
     figure = loss_chart([])
     assert len(figure.data[0].x) == 0
     assert list(figure.layout.xaxis.range) == [0.5, 1.5]
+
+
+def test_radar_series_get_distinct_colours():
+    figure = audio_radar([(f"s{i}", SCALED, RAW) for i in range(3)])
+    colours = [trace.line.color for trace in figure.data]
+    assert None not in colours and len(set(colours)) == 3

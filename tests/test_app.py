@@ -1,0 +1,101 @@
+"""The Streamlit pages, driven headless through streamlit.testing.v1.AppTest."""
+
+import csv
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from recsys import cache
+from recsys.config import AUDIO_FEATURES, TrainConfig
+
+FAST = TrainConfig(epochs=3, hidden_dim=16, out_dim=8)
+
+
+@pytest.fixture()
+def app_env(tmp_path, monkeypatch):
+    """A 30-song, 3-playlist CSV and an empty cache dir whose current model trains in a blink."""
+    rng = np.random.default_rng(0)
+    path = tmp_path / "songs.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["track_id", "track_name", "track_artist", "track_album_name", "track_popularity",
+                         "playlist_id", "playlist_name", "playlist_genre", "playlist_subgenre", *AUDIO_FEATURES])
+        for i in range(30):
+            name, artist = ("Blinding Lights", "The Weeknd") if i == 0 else (f"Song {i}", f"Artist {i % 7}")
+            playlist = i % 3
+            writer.writerow([f"t{i}", name, artist, f"Album {i}", 50, f"p{playlist}", f"List {playlist}",
+                             "pop", "dance pop", *rng.random(len(AUDIO_FEATURES)).round(3)])
+    cache_dir = tmp_path / "cache"
+    cache.save_current_config(cache_dir, FAST)
+    monkeypatch.setenv("RECSYS_DATA", str(path))
+    monkeypatch.setenv("RECSYS_CACHE_DIR", str(cache_dir))
+    return path, cache_dir
+
+
+def open_app(page: str | None = None) -> AppTest:
+    app = AppTest.from_file("../streamlit_app.py", default_timeout=60)
+    if page:
+        app.switch_page(page)
+    return app.run()
+
+
+def test_misspelled_query_gives_ten_recommendations_and_a_radar(app_env):
+    app = open_app()
+    assert not app.exception
+    app.text_input[0].input("blindng lites").run()
+    assert not app.exception
+    chosen = app.selectbox[0]
+    assert chosen.format_func(chosen.value).startswith("Blinding Lights — The Weeknd")
+    table = app.dataframe[0].value
+    assert len(table) == 10
+    assert list(table["rank"]) == list(range(1, 11))
+    assert "Blinding Lights" not in set(table["track_name"])
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_first_start_trains_and_caches_the_current_model(app_env):
+    path, cache_dir = app_env
+    open_app()
+    digest = cache.file_digest(path)
+    assert cache.cache_path(cache_dir, digest, FAST).exists()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("   ", "Start typing"),
+    ("x" * 10_000, "at most 200"),  # a browser's box stops at 200; a pasted or scripted one may not
+    ("🎵 !!!", "no letters or digits"),
+    ("qqqzzzxxx", "No song matches"),
+])
+def test_odd_queries_give_a_message_not_an_exception(app_env, query, message):
+    app = open_app()
+    app.text_input[0].input(query).run()
+    assert not app.exception
+    assert message in " ".join(e.value for e in [*app.info, *app.warning])
+
+
+def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
+    path, cache_dir = app_env
+    app = open_app("pages/train.py")
+    epochs = next(w for w in app.number_input if w.label == "Epochs")
+    epochs.set_value(2)
+    next(w for w in app.number_input if w.label == "Hidden dimension").set_value(16)
+    next(w for w in app.number_input if w.label == "Embedding dimension").set_value(8)
+    app.button[0].click().run()
+    assert not app.exception
+    history = app.session_state["loss_history"]
+    assert len(history) == 2 and all(np.isfinite(history))
+    trained = TrainConfig(epochs=2, hidden_dim=16, out_dim=8)
+    assert cache.load_current_config(cache_dir) == trained
+    assert cache.cache_path(cache_dir, cache.file_digest(path), trained).exists()
+    assert "final loss" in app.success[0].value
+
+
+def test_a_bad_data_file_is_one_clear_error(app_env, monkeypatch, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("track_id,track_name\n1,x\n")
+    monkeypatch.setenv("RECSYS_DATA", str(bad))
+    app = open_app()
+    assert not app.exception
+    assert len(app.error) == 1
+    assert "missing required column" in app.error[0].value
