@@ -9,6 +9,8 @@ from recsys.errors import RecsysError
 st.title(":material/headphones: Find songs like the one you love")
 st.caption("Type a song or an artist; typos are fine. Ten songs the graph neural network finds most alike appear below.")
 rec = recommender()
+if rec.catalogue.report.imputed or rec.catalogue.report.dropped_rows:
+    st.warning("Data repaired while loading: " + "; ".join(rec.catalogue.report.lines()[1:]) + ".")
 
 query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, senorita, without me eminem", max_chars=200)
 if not query.strip():

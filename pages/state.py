@@ -37,10 +37,12 @@ def recommender() -> Recommender:
         if not cache.cache_path(cache_dir(), digest, config).exists():
             st.info("No trained model for this data yet: training one now (about 15 seconds, once).")
             train_with_progress(config, digest)
-        return _load(str(data_path()), digest, str(cache_dir()), config)
+        recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
         st.error(str(err))
         st.stop()
+    _show_once(messages)
+    return recommender
 
 
 def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None) -> list[float]:
@@ -67,8 +69,19 @@ def escape_markdown(text: str) -> str:
 
 
 @st.cache_resource(show_spinner="Loading songs and the trained model…", max_entries=4)
-def _load(data_path: str, digest: str, cache_dir: str, config: TrainConfig) -> Recommender:
-    return prepare(data_path, cache_dir, config)
+def _load(data_path: str, digest: str, cache_dir: str, config: TrainConfig) -> tuple[Recommender, tuple[str, ...]]:
+    """The Recommender, and what loading had to say (a stale cache rebuilt, a failed write)."""
+    messages: list[str] = []
+    return prepare(data_path, cache_dir, config, on_message=messages.append), tuple(messages)
+
+
+def _show_once(messages: tuple[str, ...]) -> None:
+    """Toast each loading message once per browser session, not on every rerun."""
+    seen = st.session_state.setdefault("shown_messages", set())
+    for text in messages:
+        if text not in seen:
+            seen.add(text)
+            st.toast(text)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

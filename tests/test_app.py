@@ -99,3 +99,25 @@ def test_a_bad_data_file_is_one_clear_error(app_env, monkeypatch, tmp_path):
     assert not app.exception
     assert len(app.error) == 1
     assert "missing required column" in app.error[0].value
+
+
+def test_a_corrupted_cache_is_rebuilt_with_a_message(app_env):
+    import streamlit as st
+
+    path, cache_dir = app_env
+    open_app()
+    model = cache.cache_path(cache_dir, cache.file_digest(path), FAST)
+    model.write_bytes(b"not an npz archive")
+    st.cache_resource.clear()  # a fresh server process would start with an empty resource cache
+    app = open_app()
+    assert any("unreadable" in toast.value for toast in app.toast)
+    app.text_input[0].input("blinding lights").run()
+    assert not app.exception
+    assert len(app.dataframe[0].value) == 10
+    assert cache.load(model, *_ids_digest_config(path))[0] is not None  # rewritten, valid again
+
+
+def _ids_digest_config(path):
+    from recsys.load import load_catalogue
+
+    return load_catalogue(path).ids, cache.file_digest(path), FAST
