@@ -102,6 +102,7 @@ class Section:
     details: dict = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    other_cpu: float | None = None  # share of the machine's CPU used by other processes (incl. steal)
 
 
 def log(text: str) -> None:
@@ -608,9 +609,25 @@ def _torch_threads() -> int | None:
         return None
 
 
+def _busy_cpu_seconds() -> float | None:
+    """CPU-seconds all CPUs spent busy (or stolen by the hypervisor) since boot."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_seconds() -> float:
+    t = os.times()  # this process and its waited-for children (streamlit, browser driver)
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def run_section(title: str, fn, *args) -> Section:
     section = Section(title)
     log(f"{title}…")
+    busy0, own0 = _busy_cpu_seconds(), _own_cpu_seconds()
     t0 = time.perf_counter()
     try:
         fn(*args, section)
@@ -619,6 +636,15 @@ def run_section(title: str, fn, *args) -> Section:
         section.details["traceback"] = traceback.format_exc()
         log(f"{title} FAILED: {section.error}")
     section.seconds = time.perf_counter() - t0
+    busy1, own1 = _busy_cpu_seconds(), _own_cpu_seconds()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if busy0 is not None and busy1 is not None and section.seconds > 0:
+        # Approximate: children's CPU counts as ours only once they have been waited for.
+        other = max(0.0, (busy1 - busy0) - (own1 - own0))
+        section.other_cpu = min(1.0, other / (cores * section.seconds))
+        section.details["other_cpu_share"] = section.other_cpu
+        if section.other_cpu > 0.10:
+            log(f"  WARNING: other processes used ~{section.other_cpu:.0%} of the CPUs during this section")
     return section
 
 
@@ -663,6 +689,12 @@ def print_report(info: dict, args, sections: list[Section]) -> None:
             print(f"  blocked non-local requests from the page: {section.details['blocked_external_requests']}")
         if section.details.get("embeddings", "trained") != "trained":
             print(f"  {section.title}: used {section.details['embeddings']}")
+    noisy = [s for s in sections if s.other_cpu is not None and s.other_cpu > 0.10]
+    print("  CPU used by other processes during each section (contention; ~0% means a clean run): "
+          + ", ".join(f"{s.title.split('.')[0]}: {s.other_cpu:.0%}" for s in sections if s.other_cpu is not None))
+    if noisy:
+        print("  ** WARNING: sections " + ", ".join(s.title.split('.')[0] for s in noisy)
+              + " ran while other processes used >10% of the CPUs; their timings are inflated. Re-run on a quiet machine. **")
     errors = [s for s in sections if s.error]
     if errors:
         print()
@@ -728,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {
             "machine": info, "data": str(args.data), "repeats": args.repeats,
             "total_seconds": time.perf_counter() - t0,
-            "sections": [{"title": s.title, "seconds": s.seconds, "error": s.error,
+            "sections": [{"title": s.title, "seconds": s.seconds, "error": s.error, "other_cpu_share": s.other_cpu,
                           "metrics": [m.as_dict() for m in s.metrics], "details": s.details} for s in sections],
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)

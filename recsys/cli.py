@@ -57,12 +57,15 @@ def cmd_export(args) -> int:
         raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
     recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
     ids, emb = recommender.catalogue.ids, recommender.embeddings
-    with open(out, "wb") as handle:
-        np.savez(
-            handle,
-            track_ids=ids.track_ids.to_numpy(dtype=str), track_emb=emb.track,
-            playlist_ids=ids.playlist_ids.to_numpy(dtype=str), playlist_emb=emb.playlist,
-        )
+    try:
+        with open(out, "wb") as handle:
+            np.savez(
+                handle,
+                track_ids=ids.track_ids.to_numpy(dtype=str), track_emb=emb.track,
+                playlist_ids=ids.playlist_ids.to_numpy(dtype=str), playlist_emb=emb.playlist,
+            )
+    except OSError as err:
+        raise RecsysError(f"Cannot write {out}: {err.strerror or err}; choose another --out.") from None
     print(f"wrote {ids.num_tracks:,} track and {ids.num_playlists:,} playlist embeddings to {out}")
     return 0
 

@@ -1,6 +1,6 @@
 """Hyperparameters, column names and default paths, in one place."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from recsys.errors import RecsysError
@@ -34,6 +34,15 @@ class TrainConfig:
     seed: int = 0
 
     def __post_init__(self):
+        for setting in fields(self):
+            value = getattr(self, setting.name)
+            # bool passes as int, and a fractional epoch count would only fail deep inside training.
+            allowed = (int, float) if setting.type is float else (int,)
+            if isinstance(value, bool) or not isinstance(value, allowed):
+                kind = "a number" if setting.type is float else "a whole number"
+                raise RecsysError(f"Training setting {setting.name}={value!r} must be {kind}.")
+            if setting.type is float:  # lr=1 and lr=1.0 are one model with one cache key
+                object.__setattr__(self, setting.name, float(value))
         checks = {
             "epochs": self.epochs >= 1,
             "lr": 0 < self.lr <= 1,

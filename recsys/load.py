@@ -133,7 +133,8 @@ def _main_genre(frame: pd.DataFrame, track_ids: pd.Series) -> np.ndarray:
     labelled = frame.loc[frame["playlist_genre"] != "", ["track_id", "playlist_genre"]]
     counts = labelled.groupby(["track_id", "playlist_genre"], sort=False).size().rename("n").reset_index()
     best = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates("track_id")
-    return track_ids.map(best.set_index("track_id")["playlist_genre"]).fillna("").to_numpy(dtype=object)
+    genre = track_ids.map(best.set_index("track_id")["playlist_genre"]).to_numpy(dtype=object)
+    return np.where(pd.isna(genre), "", genre).astype(object)  # no genre column or value: ""
 
 
 def _playlists(frame: pd.DataFrame) -> pd.DataFrame:

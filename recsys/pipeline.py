@@ -25,12 +25,10 @@ class Recommender:
     embeddings: Embeddings
     config: TrainConfig
     index: SearchIndex
-    song_key: np.ndarray  # (T,) tracks with the same title and artist share a key
 
     @classmethod
     def build(cls, catalogue: Catalogue, embeddings: Embeddings, config: TrainConfig) -> "Recommender":
-        index = SearchIndex.build(catalogue.tracks)
-        return cls(catalogue, embeddings, config, index, pd.factorize(pd.Series(index.choices))[0])
+        return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks))
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Songs matching a free-text query, best first: (local track indices, scores 0–100)."""
@@ -38,7 +36,7 @@ class Recommender:
 
     def similar(self, track: int, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """The k songs most like `track`, leaving out the song itself under any other track_id."""
-        same_song = self.song_key == self.song_key[track]
+        same_song = self.index.song_key == self.index.song_key[track]
         return similar_tracks(self.embeddings.track, track, k, exclude=same_song)
 
     def describe(self, tracks: np.ndarray) -> pd.DataFrame:

@@ -39,6 +39,7 @@ class SearchIndex:
     """Normalised "title artist" strings and a trigram → tracks inverted index."""
 
     choices: list[str]  # normalised "title artist", one per local track index
+    song_key: np.ndarray  # (T,) int: tracks with the same title and artist (one song, several releases)
     display_key: np.ndarray  # (T,) int: tracks with the same title, artist and album share it
     popularity: np.ndarray  # (T,) float: tie-break, the better-known song first
     grams: pd.Index  # trigram vocabulary
@@ -48,16 +49,20 @@ class SearchIndex:
     @classmethod
     def build(cls, tracks: pd.DataFrame) -> "SearchIndex":
         """Index a track table with track_name, track_artist, track_album_name, track_popularity."""
-        choices = normalise(tracks["track_name"] + " " + tracks["track_artist"]).reset_index(drop=True)
+        title = normalise(tracks["track_name"]).reset_index(drop=True)
+        artist = normalise(tracks["track_artist"]).reset_index(drop=True)
+        choices = (title + " " + artist).str.strip()
+        # Keys join fields with a separator no text contains: "Love Me" by Harder and "Love" by
+        # Me Harder read the same as one string but are two songs.
+        song = title + "\x00" + artist
         pairs = _trigrams(choices).reset_index()
         pairs = pairs.drop_duplicates().set_axis(["track", "gram"], axis=1)
         codes, grams = pd.factorize(pairs["gram"])
         order = np.argsort(codes, kind="stable")
         offsets = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(grams)))])
         album = normalise(tracks["track_album_name"]).reset_index(drop=True)
-        display_key = pd.factorize(choices + "\x00" + album)[0]
         popularity = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
-        return cls(choices.tolist(), display_key, popularity, pd.Index(grams),
+        return cls(choices.tolist(), pd.factorize(song)[0], pd.factorize(song + "\x00" + album)[0], popularity, pd.Index(grams),
                    pairs["track"].to_numpy()[order], offsets)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:

@@ -1,31 +1,26 @@
 """The Streamlit pages, driven headless through streamlit.testing.v1.AppTest."""
 
-import csv
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys import cache
 from recsys.config import AUDIO_FEATURES, TrainConfig
+from tests.conftest import write_songs_csv
 
 FAST = TrainConfig(epochs=3, hidden_dim=16, out_dim=8)
 
 
 @pytest.fixture()
 def app_env(tmp_path, monkeypatch):
-    """A 30-song, 3-playlist CSV and an empty cache dir whose current model trains in a blink."""
+    """A 30-song, 3-playlist CSV and a cache dir whose current model trains in a blink."""
     rng = np.random.default_rng(0)
-    path = tmp_path / "songs.csv"
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["track_id", "track_name", "track_artist", "track_album_name", "track_popularity",
-                         "playlist_id", "playlist_name", "playlist_genre", "playlist_subgenre", *AUDIO_FEATURES])
-        for i in range(30):
-            name, artist = ("Blinding Lights", "The Weeknd") if i == 0 else (f"Song {i}", f"Artist {i % 7}")
-            playlist = i % 3
-            writer.writerow([f"t{i}", name, artist, f"Album {i}", 50, f"p{playlist}", f"List {playlist}",
-                             "pop", "dance pop", *rng.random(len(AUDIO_FEATURES)).round(3)])
+    rows = [
+        {"playlist_id": f"p{i % 3}", **dict(zip(AUDIO_FEATURES, rng.random(len(AUDIO_FEATURES)).round(3)))}
+        for i in range(30)
+    ]
+    rows[0].update(track_name="Blinding Lights", track_artist="The Weeknd")
+    path = write_songs_csv(tmp_path / "songs.csv", rows)
     cache_dir = tmp_path / "cache"
     cache.save_current_config(cache_dir, FAST)
     monkeypatch.setenv("RECSYS_DATA", str(path))

@@ -96,6 +96,14 @@ def test_export_into_a_missing_folder_is_an_error(trained, tmp_path, capsys):
     assert_one_error_line(capsys.readouterr().err, "does not exist")
 
 
+def test_export_onto_an_existing_folder_is_an_error_not_a_traceback(trained, tmp_path, capsys):
+    """A user can type a folder for --out; like a missing folder, that must be one 'error:' line."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert main(["export", "--out", str(folder), *trained]) == 2
+    assert_one_error_line(capsys.readouterr().err, "exports")
+
+
 @pytest.mark.parametrize("command", [["train", *TRAIN_FAST], ["recommend", "anything"], ["export", "--out", "x.npz"]])
 def test_missing_data_file_is_one_error_line(tmp_path, capsys, command):
     missing = tmp_path / "missing.csv"

@@ -212,3 +212,27 @@ def test_shipped_file_counts_match_the_data_readme():
     assert catalogue.features.shape == (28_356, 12)
     na_titles = catalogue.tracks.set_index("track_id").loc[NA_TRACK_IDS]
     assert (na_titles[["track_name", "track_artist", "track_album_name"]] == "NA").all().all()
+
+
+def test_quoted_commas_utf8_bom_and_padded_header_are_read(tmp_path, make_csv):
+    path = make_csv([{"track_id": "a", "track_name": "Hello, World", "track_artist": "Señor"}, {"track_id": "b"}])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    padded = ", ".join(lines[0].split(","))  # "track_id, track_name, ..." as some tools write it
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + "\n".join([padded, *lines[1:]]).encode("utf-8"))
+    row = track_row(load_catalogue(bom), "a")
+    assert (row.track_name, row.track_artist) == ("Hello, World", "Señor")
+
+
+def test_file_that_is_not_utf8_is_a_recsys_error(make_csv):
+    path = make_csv([{"track_id": "a"}, {"track_id": "b"}])
+    path.write_bytes(path.read_bytes().replace(b"Song a", "Señor".encode("latin-1")))
+    with pytest.raises(RecsysError, match="could not be read as a CSV"):
+        load_catalogue(path)
+
+
+def test_ragged_row_is_a_recsys_error(make_csv):
+    path = make_csv([{"track_id": "a"}, {"track_id": "b"}])
+    path.write_bytes(path.read_bytes() + b"c,too,few,fields\r\n")
+    with pytest.raises(RecsysError, match="could not be read as a CSV"):
+        load_catalogue(path)

@@ -162,3 +162,12 @@ def test_feature_profile_is_the_mean_of_the_tracks(with_duplicate):
     np.testing.assert_allclose(raw, catalogue.features_raw[tracks].mean(axis=0))
     assert raw[-1] == pytest.approx((150000 + 205000) / 2)  # duration_ms of a0 and b5
 
+
+def test_different_songs_whose_title_and_artist_run_together_are_both_recommended(make_csv, tmp_path):
+    """'Love Me' by Harder and 'Love' by Me Harder are different songs, though "title artist" reads alike."""
+    rows = two_playlist_rows()
+    rows.append({**rows[0], "track_id": "x1", "track_name": "Love Me", "track_artist": "Harder"})
+    rows.append({**rows[0], "track_id": "x2", "track_name": "Love", "track_artist": "Me Harder"})
+    recommender, _ = run(make_csv(rows), tmp_path)
+    indices, _ = recommender.similar(local(recommender, "x1"), k=100)
+    assert local(recommender, "x2") in indices

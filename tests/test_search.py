@@ -130,3 +130,13 @@ def test_real_catalogue_best_match(real, query, title, artist):
     found, _ = index.search(query)
     best = tracks.iloc[found[0]]
     assert (best.track_name, best.track_artist) == (title, artist)
+
+
+def test_different_songs_whose_title_and_artist_run_together_are_both_found():
+    """'Love Me' by Harder and 'Love' by Me Harder on one album are two songs, not one shown twice."""
+    tracks = pd.DataFrame(
+        [("Love Me", "Harder", "Same Album", 50), ("Love", "Me Harder", "Same Album", 50)],
+        columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
+    )
+    found, _ = SearchIndex.build(tracks).search("love me harder")
+    assert sorted(found.tolist()) == [0, 1]
