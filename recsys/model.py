@@ -38,8 +38,10 @@ class SeededDropout(nn.Module):
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         if not self.training or self.p == 0:
             return h
-        keep = torch.from_numpy(self.rng.random(h.shape, dtype=np.float32) >= self.p)
-        return h * keep * (1.0 / (1.0 - self.p))
+        draws = self.rng.random(h.shape, dtype=np.float32)
+        # One float mask with the 1/(1-p) scale folded in: a single multiply, no bool→float copy.
+        mask = np.where(draws >= self.p, np.float32(1.0 / (1.0 - self.p)), np.float32(0.0))
+        return h * torch.from_numpy(mask)
 
 
 def link_logits(z: torch.Tensor, src: torch.Tensor, dst: torch.Tensor) -> torch.Tensor:

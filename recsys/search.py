@@ -29,9 +29,20 @@ def normalise(text: pd.Series) -> pd.Series:
     )
 
 
-def _trigrams(normalised: pd.Series) -> pd.Series:
-    """Overlapping 3-character grams of each padded string, one row per (string, gram)."""
-    return (" " + normalised + " ").str.findall("(?=(...))").explode().dropna()
+def trigram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(text number, code) for every byte trigram of each space-padded UTF-8 text.
+
+    A code packs three bytes into one int, so the whole catalogue is indexed with a few NumPy
+    passes instead of a Python loop or a regex per string.
+    """
+    encoded = [f" {text} ".encode() for text in texts]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    buffer = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.int64)
+    codes = (buffer[:-2] << 16) | (buffer[1:-1] << 8) | buffer[2:]  # (N-2,)
+    text = np.repeat(np.arange(len(encoded)), lengths)[:-2]
+    ends = np.cumsum(lengths)  # one past each text's last byte
+    inside = np.arange(len(codes)) + 3 <= ends[text]  # drop trigrams that straddle two texts
+    return text[inside], codes[inside]
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,7 @@ class SearchIndex:
     song_key: np.ndarray  # (T,) int: tracks with the same title and artist (one song, several releases)
     display_key: np.ndarray  # (T,) int: tracks with the same title, artist and album share it
     popularity: np.ndarray  # (T,) float: tie-break, the better-known song first
-    grams: pd.Index  # trigram vocabulary
+    grams: np.ndarray  # sorted trigram codes
     postings: np.ndarray  # track indices, grouped by trigram
     offsets: np.ndarray  # (len(grams)+1,) postings[offsets[g]:offsets[g+1]] hold gram g
 
@@ -55,15 +66,14 @@ class SearchIndex:
         # Keys join fields with a separator no text contains: "Love Me" by Harder and "Love" by
         # Me Harder read the same as one string but are two songs.
         song = title + "\x00" + artist
-        pairs = _trigrams(choices).reset_index()
-        pairs = pairs.drop_duplicates().set_axis(["track", "gram"], axis=1)
-        codes, grams = pd.factorize(pairs["gram"])
-        order = np.argsort(codes, kind="stable")
-        offsets = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(grams)))])
+        tracks_of, codes = trigram_codes(choices.tolist())
+        pairs = _sorted_unique((codes << 32) | tracks_of)  # by code, then track
+        first = np.flatnonzero(np.diff(pairs >> 32, prepend=-1))  # where each code's run starts
+        grams, offsets = (pairs >> 32)[first], np.append(first, len(pairs))
         album = normalise(tracks["track_album_name"]).reset_index(drop=True)
         popularity = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
-        return cls(choices.tolist(), pd.factorize(song)[0], pd.factorize(song + "\x00" + album)[0], popularity, pd.Index(grams),
-                   pairs["track"].to_numpy()[order], offsets)
+        return cls(choices.tolist(), pd.factorize(song)[0], pd.factorize(song + "\x00" + album)[0], popularity,
+                   grams, pairs & 0xFFFFFFFF, offsets)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Best matches first as (local track indices, scores 0–100); empty if nothing matches.
@@ -87,16 +97,23 @@ class SearchIndex:
 
     def _candidates(self, text: str) -> np.ndarray:
         """Tracks sharing the most trigrams with the query: at most CANDIDATES of them."""
-        codes = self.grams.get_indexer(_trigrams(pd.Series([text])).unique())
-        codes = codes[codes >= 0]
-        if len(codes) == 0:
+        codes = np.unique(trigram_codes([text])[1])
+        slots = np.searchsorted(self.grams, codes).clip(max=len(self.grams) - 1)
+        slots = slots[self.grams[slots] == codes]  # trigrams the catalogue has
+        if len(slots) == 0:
             return np.empty(0, dtype=np.int64)
-        hits = np.concatenate([self.postings[self.offsets[c]:self.offsets[c + 1]] for c in codes])
+        hits = np.concatenate([self.postings[self.offsets[g]:self.offsets[g + 1]] for g in slots])
         counts = np.bincount(hits, minlength=len(self.choices))
         found = np.flatnonzero(counts)
         if len(found) > CANDIDATES:
             found = found[np.argpartition(-counts[found], CANDIDATES)[:CANDIDATES]]
         return found
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: NumPy 2's hash-based unique is several times slower on ~1M ints."""
+    values = np.sort(values)
+    return values[np.diff(values, prepend=values[:1] - 1) != 0]
 
 
 def clean_query(query: str) -> str:
