@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Song recommender", page_icon=":material/headphones:", layout="wide")
+# No page_icon: Streamlit fetches Material favicons from Google, and the app must work offline.
+st.set_page_config(page_title="Song recommender", layout="wide")
 st.navigation([
     st.Page("pages/search.py", title="Find similar songs", icon=":material/search:", default=True),
     st.Page("pages/train.py", title="Train the model", icon=":material/model_training:"),

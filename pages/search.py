@@ -10,8 +10,10 @@ st.title(":material/headphones: Find songs like the one you love")
 st.caption("Type a song or an artist; typos are fine. Ten songs the graph neural network finds most alike appear below.")
 query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, senorita, without me eminem", max_chars=200)
 rec = recommender()  # after the search box, so a person can type while the model loads
-if rec.catalogue.report.imputed or rec.catalogue.report.dropped_rows:
-    st.warning("Data repaired while loading: " + "; ".join(rec.catalogue.report.lines()[1:]) + ".")
+report = rec.catalogue.report
+st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · model trained for {rec.config.epochs} epochs")
+if report.imputed or report.dropped_rows:
+    st.warning("Data repaired while loading: " + "; ".join(report.lines()[1:]) + ".")
 if not query.strip():
     st.info("Start typing a song title, an artist, or both.")
     st.stop()

@@ -89,13 +89,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise RecsysError(f"Data file not found: {path}")
     try:
-        # Everything as text, with no NA guessing: a song titled "NA" is a title, not a gap.
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow")
+        frame = _parse(path)
     except pd.errors.EmptyDataError:
         raise RecsysError(f"{path}: the file is empty.") from None
     except (ValueError, UnicodeDecodeError, OSError) as err:
         raise RecsysError(f"{path}: could not be read as a CSV file ({_first_line(err)}).") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise RecsysError(f"{path}: missing required column(s): {', '.join(missing)}.")
@@ -106,10 +104,28 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _parse(path: Path) -> pd.DataFrame:
+    """The CSV with stripped column names; text columns as text, audio features as floats.
+
+    Text is read with no NA guessing: a song titled "NA" is a title, not a gap. Features are
+    parsed by Arrow as floats when every value is a number, else read as text and coerced
+    (and imputed) by `_tracks`.
+    """
+    names = {str(raw).strip(): raw for raw in pd.read_csv(path, nrows=0).columns}
+    text = {names[c]: str for c in TEXT_COLUMNS if c in names}
+    features = [names[c] for c in AUDIO_FEATURES if c in names]
+    options = {"keep_default_na": False, "engine": "pyarrow"}
+    try:
+        frame = pd.read_csv(path, dtype=text | dict.fromkeys(features, "float64"), **options)
+    except ValueError:  # a feature value that is not a number
+        frame = pd.read_csv(path, dtype=text | dict.fromkeys(features, str), **options)
+    return frame.rename(columns=lambda raw: str(raw).strip())
+
+
 def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
     """One row per track_id (its first row's metadata and features), features imputed."""
     first = frame.drop_duplicates("track_id").reset_index(drop=True)
-    numeric = first[list(AUDIO_FEATURES)].apply(pd.to_numeric, errors="coerce").astype(float)
+    numeric = pd.DataFrame({name: _to_float(first[name]) for name in AUDIO_FEATURES})
     numeric = numeric.replace([np.inf, -np.inf], np.nan)
     missing = numeric.isna().sum()
     empty = [name for name in AUDIO_FEATURES if missing[name] == len(numeric)]
@@ -126,6 +142,14 @@ def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
     })
     imputed = {name: int(missing[name]) for name in AUDIO_FEATURES if missing[name]}
     return tracks, numeric.to_numpy(dtype=np.float64), imputed
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """Parse a text column as floats; anything unparseable (blank, "n/a", "fast") becomes NaN."""
+    try:
+        return text.astype("float64")  # Arrow's strict cast: fast, and right whenever all values parse
+    except (ValueError, TypeError):
+        return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
 def _main_genre(frame: pd.DataFrame, track_ids: pd.Series) -> np.ndarray:
