@@ -118,29 +118,38 @@ def streamlit_server(env: dict, log_path: Path):
 
 
 def bench_app_browser(env: dict, runs: int, workdir: Path) -> dict:
-    """Seconds from `streamlit run` until the search box shows, and until the model has loaded."""
+    """Seconds from `streamlit run` until the search box shows and until the model has loaded,
+    with the model cached (median of `runs`), and once more from an empty cache (first start)."""
     from playwright.sync_api import sync_playwright
 
-    box_times, ready_times = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for run in range(runs):
-                page = browser.new_page()
-                with streamlit_server(env, workdir / f"streamlit-{run}.log") as (port, started):
-                    _wait_for_port(port, deadline=started + 60)
-                    page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
-                    page.get_by_label("Song title or artist").wait_for(timeout=60_000)
-                    box_times.append(time.perf_counter() - started)
-                    page.get_by_text(READY_TEXT).wait_for(timeout=60_000)
-                    ready_times.append(time.perf_counter() - started)
-                page.close()
+            warm = [_time_start(browser, env, workdir / f"streamlit-{run}.log") for run in range(runs)]
+            empty = workdir / "empty-cache"
+            cold = _time_start(browser, env | {"RECSYS_CACHE_DIR": str(empty)}, workdir / "streamlit-cold.log")
         finally:
             browser.close()
     return {
-        "app start → search box, browser (s, median)": float(np.median(box_times)),
-        "app start → model loaded, browser (s, median)": float(np.median(ready_times)),
+        "app start → search box, browser (s, median)": float(np.median([box for box, _ in warm])),
+        "app start → model loaded, browser (s, median)": float(np.median([ready for _, ready in warm])),
+        "first start, no cache → model trained and loaded (s)": cold[1],
     }
+
+
+def _time_start(browser, env: dict, log_path: Path) -> tuple[float, float]:
+    """(search box visible, model loaded) in seconds after `streamlit run`."""
+    page = browser.new_page()
+    try:
+        with streamlit_server(env, log_path) as (port, started):
+            _wait_for_port(port, deadline=started + 60)
+            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+            page.get_by_label("Song title or artist").wait_for(timeout=60_000)
+            box = time.perf_counter() - started
+            page.get_by_text(READY_TEXT).wait_for(timeout=180_000)
+            return box, time.perf_counter() - started
+    finally:
+        page.close()
 
 
 def bench_app_apptest(env: dict) -> dict:
@@ -167,17 +176,18 @@ TARGETS = {  # figure → (limit, the issue's wording)
     "search p50 (ms)": 15.0,
     "recommend p50 (ms)": 2.0,
     "app start → model loaded, browser (s, median)": 5.0,
+    "first start, no cache → model trained and loaded (s)": 60.0,
     "app start → page rendered, AppTest, no browser (s)": 5.0,
 }
 
 
 def report(results: dict) -> None:
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
-    print(f"{'figure':<50} {'measured':>10} {'target':>8}")
+    print(f"{'figure':<54} {'measured':>10} {'target':>8}")
     for name, value in results.items():
         limit = TARGETS.get(name)
         verdict = "" if limit is None else f"< {limit:g}  {'ok' if value < limit else 'MISSED'}"
-        print(f"{name:<50} {value:>10.3f} {verdict:>8}")
+        print(f"{name:<54} {value:>10.3f} {verdict:>8}")
 
 
 def main() -> int:

@@ -33,8 +33,11 @@ def training_page(page) -> None:
     start = page.get_by_role("button", name="Start training")
     start.wait_for(timeout=60_000)
     start.click()
-    page.get_by_text("Epoch 30 of").wait_for(timeout=120_000)
-    page.wait_for_timeout(300)
+    # Epochs can end faster than the browser repaints, so wait on the bar's value, not a text.
+    page.wait_for_function(
+        "() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) >= 30",
+        timeout=120_000,
+    )
     page.screenshot(path=OUT / "training.png")
     page.get_by_text("final loss").wait_for(timeout=300_000)
 
