@@ -23,7 +23,7 @@ except RecsysError as err:
     st.warning(str(err))
     st.stop()
 if len(matches) == 0:
-    st.warning(f"No song matches “{query.strip()[:80]}”. Try part of the title or the artist's name.")
+    st.warning(f"No song matches “{escape_markdown(query.strip()[:80])}”. Try part of the title or the artist's name.")
     st.stop()
 
 labels = rec.describe(matches)
@@ -32,7 +32,7 @@ track = st.selectbox("Which song?", options=list(names), format_func=names.get)
 song = rec.describe([track]).iloc[0]
 table = rec.neighbours_table(track, k=10)
 
-st.subheader(f"10 songs like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}")
+st.subheader(f"{len(table)} songs like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}")
 st.dataframe(
     table.drop(columns=["track", "track_id"]),
     hide_index=True,

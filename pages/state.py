@@ -39,7 +39,7 @@ def recommender() -> Recommender:
             train_with_progress(config, digest)
         recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))  # messages quote file names, which may hold markdown
         st.stop()
     _show_once(messages)
     return recommender

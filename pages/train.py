@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.state import current_config, train_with_progress
+from pages.state import current_config, escape_markdown, train_with_progress
 from recsys.charts import loss_chart
 from recsys.config import TrainConfig
 from recsys.errors import RecsysError
@@ -33,7 +33,7 @@ if start:
             dropout=float(dropout), negatives_per_positive=int(negatives), seed=int(seed),
         )
     except RecsysError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
         st.stop()
     st.rerun()  # draw the form disabled before the run starts
 
@@ -46,7 +46,7 @@ if request is not None:
             )
         st.session_state.loss_history = history
     except RecsysError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
     finally:
         del st.session_state["train_request"]
     st.rerun()

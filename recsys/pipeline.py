@@ -40,7 +40,7 @@ class Recommender:
         return similar_tracks(self.embeddings.track, track, k, exclude=same_song)
 
     def describe(self, tracks: np.ndarray) -> pd.DataFrame:
-        """Title, artist, album, genre and popularity of the given tracks, in that order."""
+        """Id, title, artist, album, genre and playlist count of the given tracks, in that order."""
         columns = ["track_id", "track_name", "track_artist", "track_album_name", "genre", "playlist_count"]
         return self.catalogue.tracks.iloc[np.asarray(tracks)][columns].reset_index(drop=True)
 

@@ -1,7 +1,8 @@
 """Fuzzy song search over "title artist": typos, partial titles, case and accents.
 
 Scoring all 28k songs with rapidfuzz takes 20–40 ms per query, so search runs in two stages:
-a character-trigram inverted index picks the few hundred songs sharing the most trigrams with
+a trigram inverted index (over the UTF-8 bytes of normalised text, so character trigrams for
+the Latin titles most songs have) picks the few hundred songs sharing the most trigrams with
 the query, and rapidfuzz rescores only those.
 """
 

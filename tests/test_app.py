@@ -116,3 +116,14 @@ def _ids_digest_config(path):
     from recsys.load import load_catalogue
 
     return load_catalogue(path).ids, cache.file_digest(path), FAST
+
+
+def test_names_from_the_data_are_shown_literally_not_as_markdown(app_env, monkeypatch, tmp_path):
+    rows = [{"playlist_id": f"p{i % 2}", "danceability": i / 20} for i in range(20)]
+    rows[0].update(track_name="**Bold** [x](javascript:alert(1))", track_artist="<img src=x onerror=alert(1)>")
+    monkeypatch.setenv("RECSYS_DATA", str(write_songs_csv(tmp_path / "odd.csv", rows)))
+    app = open_app()
+    app.text_input[0].input("bold").run()
+    heading = app.subheader[0].value
+    assert r"\*\*Bold\*\* \[x\]\(javascript\:alert\(1\)\)" in heading
+    assert r"\<img src=x onerror=alert\(1\)\>" in heading
