@@ -1,0 +1,33 @@
+"""TrainConfig: the report's recipe by default, and a clear error for settings that cannot train."""
+
+import pytest
+
+from recsys.config import TrainConfig
+from recsys.errors import RecsysError
+
+
+def test_defaults_are_the_reports_recipe():
+    config = TrainConfig()
+    assert (config.epochs, config.lr, config.hidden_dim, config.out_dim, config.dropout) == (100, 0.01, 128, 64, 0.5)
+    assert config.negatives_per_positive == 1
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("epochs", 0), ("lr", 0.0), ("lr", 2.0), ("hidden_dim", 0), ("out_dim", -1),
+    ("dropout", 1.0), ("negatives_per_positive", 0), ("seed", -1),
+])
+def test_out_of_range_settings_are_refused_by_name(setting, value):
+    with pytest.raises(RecsysError, match=setting):
+        TrainConfig(**{setting: value})
+
+
+@pytest.mark.parametrize("setting, value", [("epochs", 2.5), ("seed", True), ("hidden_dim", "128"), ("lr", "0.1")])
+def test_wrong_types_are_refused_by_name(setting, value):
+    with pytest.raises(RecsysError, match=f"{setting}="):
+        TrainConfig(**{setting: value})
+
+
+def test_an_integer_learning_rate_is_the_same_model_as_its_float():
+    assert TrainConfig(lr=1) == TrainConfig(lr=1.0)
+    assert isinstance(TrainConfig(lr=1).lr, float)
+    assert TrainConfig(lr=1).as_dict() == TrainConfig(lr=1.0).as_dict()
