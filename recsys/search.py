@@ -51,6 +51,7 @@ class SearchIndex:
     """Normalised "title artist" strings and a trigram → tracks inverted index."""
 
     choices: list[str]  # normalised "title artist", one per local track index
+    titles: np.ndarray  # (T,) normalised titles, to rank an exact title match first
     song_key: np.ndarray  # (T,) int: tracks with the same title and artist (one song, several releases)
     display_key: np.ndarray  # (T,) int: tracks with the same title, artist and album share it
     popularity: np.ndarray  # (T,) float: tie-break, the better-known song first
@@ -73,8 +74,8 @@ class SearchIndex:
         grams, offsets = (pairs >> 32)[first], np.append(first, len(pairs))
         album = normalise(tracks["track_album_name"]).reset_index(drop=True)
         popularity = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
-        return cls(choices.tolist(), pd.factorize(song)[0], pd.factorize(song + "\x00" + album)[0], popularity,
-                   grams, pairs & 0xFFFFFFFF, offsets)
+        return cls(choices.tolist(), title.to_numpy(dtype=object), pd.factorize(song)[0],
+                   pd.factorize(song + "\x00" + album)[0], popularity, grams, pairs & 0xFFFFFFFF, offsets)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Best matches first as (local track indices, scores 0–100); empty if nothing matches.
@@ -88,9 +89,11 @@ class SearchIndex:
         subset = [self.choices[i] for i in candidates]
         token_set = process.cdist([text], subset, scorer=fuzz.token_set_ratio)[0]
         weighted = process.cdist([text], subset, scorer=fuzz.WRatio)[0]
-        # Best token-set match first; ties go to a near-exact match (WRatio in 10-point steps),
-        # then to the better-known song, so "shape of you" finds Ed Sheeran before a cover.
-        order = np.lexsort((-self.popularity[candidates], -(weighted // 10), -token_set))
+        exact_title = (self.titles[candidates] == text).astype(int)
+        # Best token-set match first; ties go to the song titled exactly as typed (the song "NA",
+        # not "Na Onda"), then a near-exact match (WRatio in 10-point steps), then the
+        # better-known song, so "shape of you" finds Ed Sheeran before a cover.
+        order = np.lexsort((-self.popularity[candidates], -(weighted // 10), -exact_title, -token_set))
         order = order[token_set[order] >= MIN_SCORE]
         _, first = np.unique(self.display_key[candidates[order]], return_index=True)
         order = order[np.sort(first)][:limit]  # one row per title–artist–album, best kept

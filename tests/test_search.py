@@ -140,3 +140,13 @@ def test_different_songs_whose_title_and_artist_run_together_are_both_found():
     )
     found, _ = SearchIndex.build(tracks).search("love me harder")
     assert sorted(found.tolist()) == [0, 1]
+
+
+def test_a_song_titled_exactly_as_typed_beats_a_more_popular_partial_match():
+    # Regression: the real file's song "NA" by NA lost to the more popular "Na Onda".
+    tracks = pd.DataFrame(
+        [("Na Onda", "Orochi", "Na Onda", 80), ("NA", "NA", "NA", 10)],
+        columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
+    )
+    found, _ = SearchIndex.build(tracks).search("NA")
+    assert list(found) == [1, 0]
