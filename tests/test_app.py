@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from recsys import cache
 from recsys.config import AUDIO_FEATURES, TrainConfig
+from recsys.load import load_catalogue
 from tests.conftest import write_songs_csv
 
 FAST = TrainConfig(epochs=3, hidden_dim=16, out_dim=8)
@@ -47,6 +48,13 @@ def test_misspelled_query_gives_ten_recommendations_and_a_radar(app_env):
     assert list(table["rank"]) == list(range(1, 11))
     assert "Blinding Lights" not in set(table["track_name"])
     assert len(app.get("plotly_chart")) == 1
+    # Compare with the #1 recommendation instead of the mean of ten (options are track indices).
+    catalogue = load_catalogue(app_env[0])
+    best = catalogue.tracks.index[catalogue.tracks["track_name"] == table["track_name"][0]][0]
+    app.selectbox[1].set_value(int(best)).run()
+    assert not app.exception
+    figure = app.get("plotly_chart")[0].proto.spec
+    assert "Blinding Lights" in figure and f"#1 {table['track_name'][0]}" in figure
 
 
 def test_first_start_trains_and_caches_the_current_model(app_env):
@@ -113,8 +121,6 @@ def test_a_corrupted_cache_is_rebuilt_with_a_message(app_env):
 
 
 def _ids_digest_config(path):
-    from recsys.load import load_catalogue
-
     return load_catalogue(path).ids, cache.file_digest(path), FAST
 
 
