@@ -8,6 +8,7 @@ from torch_geometric.data import Data
 
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
+from recsys.errors import RecsysError
 from recsys.graph import build_graph
 from recsys.load import Catalogue
 from recsys.model import GNNRec, link_logits
@@ -18,6 +19,11 @@ EpochCallback = Callable[[int, int, float], None]
 
 def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None) -> Embeddings:
     """Train from scratch, reproducibly for a given seed, and return normalised embeddings."""
+    if len(catalogue.edge_track) == 0:
+        raise RecsysError(
+            "No song in the data is in a playlist (every playlist_id is empty); the model learns "
+            "from playlists, so add rows that place songs in playlists."
+        )
     torch.manual_seed(config.seed)
     graph = build_graph(catalogue, config.seed)
     model = GNNRec(graph.num_features, config)

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 from recsys.config import TrainConfig
+from recsys.errors import RecsysError
+from recsys.load import load_catalogue
 from recsys.recommend import similar_tracks
 from recsys.train import train
 from tests.conftest import PLAYLIST_SIZE
@@ -81,3 +83,9 @@ def test_cold_start_track_still_gets_an_embedding(make_csv):
     cold = catalogue.ids.track_index(["cold"])[0]
     assert np.isfinite(embeddings.track[cold]).all()
     assert np.linalg.norm(embeddings.track[cold]) == pytest.approx(1, abs=1e-6)
+
+
+def test_data_with_no_playlist_at_all_is_a_clear_error(make_csv):
+    catalogue = load_catalogue(make_csv([{"track_id": f"t{i}", "playlist_id": ""} for i in range(4)]))
+    with pytest.raises(RecsysError, match="in a playlist"):
+        train(catalogue, FAST)
