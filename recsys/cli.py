@@ -1,14 +1,18 @@
-"""Command line: `python -m recsys train | recommend | export`."""
+"""Command line: `python -m recsys train | recommend | export | evaluate`."""
 
 import argparse
+import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from recsys import cache
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
+from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, summarise
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save
 
@@ -70,6 +74,33 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    catalogue = load_catalogue(args.data)
+    started = time.perf_counter()
+
+    def progress(row: dict) -> None:
+        if row["view"] == VIEWS[0] and row["subset"] == "all":
+            _say(f"seed {row['seed']} {row['model']:<15} recall@10 {row['recall@10']:.4f} "
+                 f"ndcg@10 {row['ndcg@10']:.4f} auc {row['auc']:.4f}  ({time.perf_counter() - started:.0f} s)")
+
+    results = evaluate(catalogue, args.models, args.seed, on_result=progress)
+    summary = summarise(results)
+    for view in VIEWS:
+        print(format_table(summary, view, "all") + "\n")
+    for subset in ("warm", "cold"):
+        print(format_table(summary, VIEWS[0], subset, ("recall@10", "ndcg@10", "hit_rate@10", "auc")) + "\n")
+    if args.out:
+        report = {"seeds": args.seed, "models": args.models, "summary": summary, "results": results}
+        text = json.dumps({k: json.loads(v.to_json(orient="records")) if isinstance(v, pd.DataFrame) else v
+                           for k, v in report.items()}, indent=1)
+        try:
+            Path(args.out).write_text(text)
+        except OSError as err:
+            raise RecsysError(f"Cannot write {args.out}: {err.strerror or err}; choose another --out.") from None
+        print(f"wrote {args.out}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m recsys", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -96,6 +127,13 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="write the current embeddings to an .npz file")
     export.add_argument("--out", required=True, help="output file, e.g. embeddings.npz")
     export.set_defaults(command=cmd_export)
+    evaluate_ = commands.add_parser("evaluate", parents=[common], help="measure every model on held-out playlist tracks")
+    evaluate_.add_argument("--models", nargs="+", default=list(MODELS), metavar="MODEL",
+                           help=f"models to compare (default: all of {', '.join(MODELS)})")
+    evaluate_.add_argument("--seed", nargs="+", type=int, default=[0, 1, 2], metavar="N",
+                           help="one split and training run per seed (default: 0 1 2)")
+    evaluate_.add_argument("--out", help="also write every figure to this JSON file")
+    evaluate_.set_defaults(command=cmd_evaluate)
     return parser
 
 

@@ -1,0 +1,181 @@
+"""Models the evaluation compares, behind one interface: fit on a training catalogue, then score.
+
+Each model answers two questions for the evaluation:
+- `playlist_scores`: how well each track fits each playlist (playlist → track);
+- `set_scores`: each track's mean similarity to a set of songs (song → songs, the app's view);
+and `neighbours` gives each song's most similar songs, for genre coherence.
+"""
+
+import numpy as np
+import pandas as pd
+import torch
+
+from recsys.config import TrainConfig
+from recsys.embeddings import l2_normalise
+from recsys.load import Catalogue
+
+BLOCK = 2048  # songs scored at once when finding neighbours: (BLOCK, T) floats at a time
+
+
+class Model:
+    """Base: song → songs is the mean of per-song similarity rows; subclasses say how to score."""
+
+    name = "model"
+
+    def fit(self, train: Catalogue, seed: int) -> "Model":
+        self.num_tracks = train.ids.num_tracks
+        self.popularity = train.tracks["playlist_count"].to_numpy(dtype=float)
+        return self
+
+    def song_scores(self, tracks: np.ndarray) -> np.ndarray:
+        """(len(tracks), T) similarity of each given song to every song."""
+        raise NotImplementedError
+
+    def set_scores(self, sets: list[np.ndarray]) -> np.ndarray:
+        """(len(sets), T) mean similarity of every song to the songs of each set."""
+        return np.stack([self.song_scores(songs).mean(axis=0) for songs in sets])
+
+    def playlist_scores(self, playlists: np.ndarray, sets: list[np.ndarray]) -> np.ndarray:
+        """(len(playlists), T) playlist → track; item-based models score a playlist by its songs."""
+        return self.set_scores(sets)
+
+    def neighbours(self, tracks: np.ndarray, k: int) -> np.ndarray:
+        """(len(tracks), k) the k most similar other songs of each song."""
+        out = []
+        for start in range(0, len(tracks), BLOCK):
+            block = tracks[start:start + BLOCK]
+            scores = torch.from_numpy(self.song_scores(block).astype(np.float32))
+            scores[torch.arange(len(block)), torch.from_numpy(block)] = -torch.inf  # never itself
+            out.append(scores.topk(k, dim=1).indices.numpy())
+        return np.concatenate(out)
+
+
+class Random(Model):
+    name = "random"
+
+    def fit(self, train, seed):
+        super().fit(train, seed)
+        self.rng = np.random.default_rng(seed)
+        return self
+
+    def song_scores(self, tracks):
+        return self.rng.random((len(tracks), self.num_tracks))
+
+    def set_scores(self, sets):
+        return self.rng.random((len(sets), self.num_tracks))
+
+
+class Popularity(Model):
+    """Songs in the most training playlists first; Spotify's popularity breaks ties."""
+
+    name = "popularity"
+
+    def fit(self, train, seed):
+        super().fit(train, seed)
+        spotify = pd.to_numeric(train.tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
+        self.score = self.popularity + spotify / 101  # ties only: spotify/101 < 1
+        return self
+
+    def song_scores(self, tracks):
+        return np.broadcast_to(self.score, (len(tracks), self.num_tracks))
+
+    def set_scores(self, sets):
+        return np.broadcast_to(self.score, (len(sets), self.num_tracks))
+
+
+class VectorModel(Model):
+    """Songs as unit vectors: similarity is a dot product, and a set's mean similarity is the dot
+    product with the set's mean vector, so song → songs costs one matrix product per batch."""
+
+    playlist_vectors: np.ndarray | None = None  # (P, d) when the model embeds playlists too
+    track_vectors: np.ndarray  # (T, d) as the model scores playlists with them
+
+    def song_scores(self, tracks):
+        return self.unit[tracks] @ self.unit.T
+
+    def set_scores(self, sets):
+        means = np.stack([self.unit[songs].mean(axis=0) for songs in sets])  # (B, d)
+        return means @ self.unit.T
+
+    def playlist_scores(self, playlists, sets):
+        if self.playlist_vectors is None:
+            return self.set_scores(sets)
+        return self.playlist_vectors[playlists] @ self.track_vectors.T
+
+    def _set_vectors(self, track_vectors: np.ndarray, playlist_vectors: np.ndarray | None = None) -> None:
+        self.track_vectors = np.asarray(track_vectors, dtype=np.float32)
+        self.playlist_vectors = playlist_vectors
+        self.unit = l2_normalise(self.track_vectors)
+
+
+class AudioFeatures(VectorModel):
+    """Cosine similarity of standardised audio features: what the songs sound like, nothing else."""
+
+    name = "audio-features"
+
+    def fit(self, train, seed):
+        super().fit(train, seed)
+        raw = train.features_raw
+        self._set_vectors((raw - raw.mean(axis=0)) / np.where(raw.std(axis=0) > 0, raw.std(axis=0), 1.0))
+        return self
+
+
+class CoOccurrence(VectorModel):
+    """Item kNN: cosine similarity of songs' playlist memberships (columns of the incidence matrix)."""
+
+    name = "co-occurrence"
+
+    def fit(self, train, seed):
+        super().fit(train, seed)
+        incidence = np.zeros((train.ids.num_tracks, train.ids.num_playlists), dtype=np.float32)  # (T, P)
+        incidence[train.edge_track, train.edge_playlist] = 1.0
+        self._set_vectors(incidence)  # a song in no training playlist is a zero row: scores 0
+        return self
+
+
+class ArtistAlbum(Model):
+    """The rule: songs by the same artist or on the same album as the given songs, popular first."""
+
+    name = "artist-album"
+
+    def fit(self, train, seed):
+        super().fit(train, seed)
+        tracks = train.tracks
+        self.artist = pd.factorize(tracks["track_artist"])[0]
+        album_key = tracks["track_album_name"] + "\x00" + tracks["track_artist"]
+        self.album = pd.factorize(album_key)[0]
+        # Ties go to Spotify's popularity, a property of the song, not the training playlist
+        # count, which is 0 for every cold-start song and would bury them.
+        spotify = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
+        self.tie_break = spotify / (spotify.max() + 1) / 10  # < 0.1: ties only
+        return self
+
+    def song_scores(self, tracks):
+        same_artist = self.artist[tracks][:, None] == self.artist[None, :]
+        same_album = self.album[tracks][:, None] == self.album[None, :]
+        return same_artist + same_album + self.tie_break
+
+    def set_scores(self, sets):
+        rows = []
+        for songs in sets:  # mean of the song rows, from counts instead of a (len(songs), T) matrix
+            artists = np.bincount(self.artist[songs], minlength=self.artist.max() + 1)
+            albums = np.bincount(self.album[songs], minlength=self.album.max() + 1)
+            rows.append((artists[self.artist] + albums[self.album]) / len(songs) + self.tie_break)
+        return np.stack(rows)
+
+
+class GCNPaper(VectorModel):
+    """The report's recipe: recsys.train with the default TrainConfig."""
+
+    name = "gcn-paper"
+
+    def __init__(self, config: TrainConfig | None = None):
+        self.config = config or TrainConfig()
+
+    def fit(self, train, seed):
+        from recsys.train import train as train_gcn
+
+        super().fit(train, seed)
+        embeddings = train_gcn(train, TrainConfig(**{**self.config.as_dict(), "seed": seed}))
+        self._set_vectors(embeddings.track, embeddings.playlist)
+        return self

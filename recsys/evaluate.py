@@ -1,0 +1,110 @@
+"""Offline evaluation: every model on the same held-out split, two views, warm and cold tracks."""
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from recsys.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, GCNPaper, Model, Popularity, Random
+from recsys.errors import RecsysError
+from recsys.load import Catalogue
+from recsys.metrics import genre_coherence, ranking_metrics
+from recsys.split import Split, holdout_split
+
+MODELS: dict[str, Callable[[], Model]] = {
+    "random": Random,
+    "popularity": Popularity,
+    "audio-features": AudioFeatures,
+    "co-occurrence": CoOccurrence,
+    "artist-album": ArtistAlbum,
+    "gcn-paper": GCNPaper,
+}
+VIEWS = ("song→songs", "playlist→track")
+COHERENCE_SAMPLE = 2000  # songs whose 10 neighbours are checked for genre; one seeded sample for all models
+NEIGHBOURS = 10
+
+
+def evaluate(catalogue: Catalogue, names: list[str], seeds: list[int], on_result=None) -> pd.DataFrame:
+    """One row per (seed, model, view, subset) with every metric; `on_result(row)` as each lands."""
+    unknown = [name for name in names if name not in MODELS]
+    if unknown:
+        raise RecsysError(f"Unknown model(s): {', '.join(unknown)}. Choose from: {', '.join(MODELS)}.")
+    rows = []
+    for seed in seeds:
+        task = EvaluationTask(catalogue, holdout_split(catalogue, seed), seed)
+        for name in names:
+            for row in task.run(name):
+                rows.append(row)
+                if on_result:
+                    on_result(row)
+    return pd.DataFrame(rows)
+
+
+class EvaluationTask:
+    """What every model is judged against for one seed: test playlists, their masks and positives."""
+
+    def __init__(self, catalogue: Catalogue, split: Split, seed: int):
+        self.split, self.seed = split, seed
+        train = split.train
+        self.playlists = np.unique(split.test_playlist)  # (B,) test playlists, one score row each
+        row_of = np.full(catalogue.ids.num_playlists, -1)
+        row_of[self.playlists] = np.arange(len(self.playlists))
+        in_test = row_of[train.edge_playlist] >= 0
+        rows, tracks = row_of[train.edge_playlist[in_test]], train.edge_track[in_test]
+        self.sets = [tracks[rows == r] for r in range(len(self.playlists))]  # training songs per test playlist
+        self.exclude = np.zeros((len(self.playlists), catalogue.ids.num_tracks), dtype=bool)  # (B, T)
+        self.exclude[rows, tracks] = True
+        self.pos_row, self.pos_col = row_of[split.test_playlist], split.test_track
+        rng = np.random.default_rng(seed)
+        self.sample = rng.choice(catalogue.ids.num_tracks, min(COHERENCE_SAMPLE, catalogue.ids.num_tracks), replace=False)
+        self.genres = catalogue.tracks["genre"].to_numpy()
+
+    def run(self, name: str) -> list[dict]:
+        started = time.perf_counter()
+        model = MODELS[name]().fit(self.split.train, self.seed)
+        fit_seconds = time.perf_counter() - started
+        coherence = genre_coherence(model.neighbours(self.sample, NEIGHBOURS), self.sample, self.genres)
+        rows = []
+        for view in VIEWS:
+            scores = model.set_scores(self.sets) if view == VIEWS[0] else model.playlist_scores(self.playlists, self.sets)
+            for subset, metrics in self._by_subset(scores).items():
+                rows.append({"seed": self.seed, "model": name, "view": view, "subset": subset, **metrics,
+                             "genre_coherence": coherence if view == VIEWS[0] else np.nan,
+                             "fit_seconds": fit_seconds})
+        return rows
+
+    def _by_subset(self, scores: np.ndarray) -> dict[str, dict]:
+        """Metrics over all held-out tracks, over warm ones only and over cold-start ones only.
+
+        For a subset, the other subset's held-out tracks are left out of the ranking altogether,
+        so they neither count as hits nor push the subset's tracks down.
+        """
+        cold = self.split.cold_test
+        out = {}
+        for subset, keep in (("all", np.ones_like(cold)), ("warm", ~cold), ("cold", cold)):
+            exclude = self.exclude.copy()
+            exclude[self.pos_row[~keep], self.pos_col[~keep]] = True
+            out[subset] = ranking_metrics(scores, exclude, self.pos_row[keep], self.pos_col[keep])
+        return out
+
+
+def summarise(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation over seeds, one row per (model, view, subset)."""
+    metrics = [c for c in results.columns if c not in ("seed", "model", "view", "subset")]
+    grouped = results.groupby(["model", "view", "subset"], sort=False)[metrics]
+    return grouped.mean().join(grouped.std(ddof=0).add_suffix("_std")).reset_index()
+
+
+TABLE_METRICS = ("recall@10", "ndcg@10", "hit_rate@10", "mrr@10", "auc", "recall@20", "ndcg@20",
+                 "coverage@10", "genre_coherence")
+
+
+def format_table(summary: pd.DataFrame, view: str, subset: str, metrics=TABLE_METRICS) -> str:
+    """A plain-text table of one view and subset: mean ± std over seeds, models as rows."""
+    part = summary[(summary["view"] == view) & (summary["subset"] == subset)]
+    lines = [f"{view}, {subset} held-out tracks", f"{'model':<16}" + "".join(f"{m:>17}" for m in metrics)]
+    for row in part.to_dict("records"):
+        cells = ["—" if pd.isna(row[m]) else f"{row[m]:.4f} ± {row[m + '_std']:.4f}" for m in metrics]
+        lines.append(f"{row['model']:<16}" + "".join(f"{cell:>17}" for cell in cells))
+    return "\n".join(lines)

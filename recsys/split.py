@@ -1,0 +1,50 @@
+"""Hold out part of each playlist for offline evaluation, never leaking it into training."""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from recsys.load import Catalogue
+
+TEST_FRACTION = 0.2
+MIN_PLAYLIST_TRACKS = 5  # smaller playlists keep all their tracks for training
+
+
+@dataclass(frozen=True)
+class Split:
+    """The training catalogue (all tracks, training edges only) and the held-out edges."""
+
+    train: Catalogue
+    test_playlist: np.ndarray  # (E_test,) playlist index
+    test_track: np.ndarray  # (E_test,) local track index
+
+    @property
+    def cold_test(self) -> np.ndarray:
+        """(E_test,) bool: the held-out track has no training edge left (a cold-start track)."""
+        return self.train.tracks["playlist_count"].to_numpy()[self.test_track] == 0
+
+
+def holdout_split(catalogue: Catalogue, seed: int, fraction: float = TEST_FRACTION) -> Split:
+    """For every playlist with ≥ MIN_PLAYLIST_TRACKS tracks, hold out round(fraction·n) of them (≥ 1).
+
+    A track whose every edge is held out stays in the catalogue with its features, artist and
+    album but no playlist edge, exactly like a row with an empty playlist_id.
+    """
+    playlist, track = catalogue.edge_playlist, catalogue.edge_track
+    size = np.bincount(playlist, minlength=catalogue.ids.num_playlists)  # (P,)
+    held = np.where(size >= MIN_PLAYLIST_TRACKS, np.maximum(1, np.rint(fraction * size)), 0).astype(np.int64)
+    # A random rank of each edge within its playlist: sort by (playlist, random key).
+    order = np.lexsort((np.random.default_rng(seed).random(len(playlist)), playlist))
+    starts = np.concatenate([[0], np.cumsum(size)[:-1]])
+    rank = np.empty(len(playlist), dtype=np.int64)
+    rank[order] = np.arange(len(playlist)) - starts[playlist[order]]
+    test = rank < held[playlist]  # (E,)
+    return Split(_with_edges(catalogue, ~test), playlist[test], track[test])
+
+
+def _with_edges(catalogue: Catalogue, keep: np.ndarray) -> Catalogue:
+    """The catalogue with only the edges where `keep` is True; every track and playlist stays."""
+    edge_playlist, edge_track = catalogue.edge_playlist[keep], catalogue.edge_track[keep]
+    tracks = catalogue.tracks.copy()
+    tracks["playlist_count"] = np.bincount(edge_track, minlength=len(tracks))
+    return replace(catalogue, tracks=tracks, edge_playlist=edge_playlist, edge_track=edge_track)

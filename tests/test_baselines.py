@@ -1,0 +1,72 @@
+"""recsys/baselines.py: each baseline's known answer on a toy catalogue."""
+
+import numpy as np
+import pytest
+
+from recsys.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, Popularity, Random
+from recsys.load import load_catalogue
+
+
+@pytest.fixture()
+def toy(make_csv):
+    """Tracks x, y share playlist p1; y, z share p2; w is alone in p3; c is in no playlist (cold).
+
+    x and c are by the same artist; z and w share an album.
+    """
+    rows = [
+        {"track_id": "x", "playlist_id": "p1", "track_artist": "Ann", "track_popularity": 10},
+        {"track_id": "y", "playlist_id": "p1", "track_artist": "Bob"},
+        {"track_id": "y", "playlist_id": "p2", "track_artist": "Bob"},
+        {"track_id": "z", "playlist_id": "p2", "track_artist": "Cat", "track_album_name": "Shared"},
+        {"track_id": "w", "playlist_id": "p3", "track_artist": "Cat", "track_album_name": "Shared",
+         "danceability": 0.9, "energy": 0.9},
+        {"track_id": "c", "playlist_id": "", "track_artist": "Ann", "track_popularity": 90},
+    ]
+    return load_catalogue(make_csv(rows))
+
+
+def index(catalogue, *ids):
+    return catalogue.ids.track_index(list(ids))
+
+
+def test_popularity_ranks_by_playlist_count_then_spotify_popularity(toy):
+    scores = Popularity().fit(toy, 0).set_scores([index(toy, "x")])[0]
+    order = toy.tracks["track_id"].to_numpy()[np.argsort(-scores, kind="stable")]
+    assert order[0] == "y"  # two playlists
+    assert list(order[-1:]) == ["c"]  # no playlist, even though Spotify rates it 90
+
+
+def test_co_occurrence_knows_songs_that_share_a_playlist_and_nothing_of_cold_ones(toy):
+    model = CoOccurrence().fit(toy, 0)
+    row = model.song_scores(index(toy, "x"))[0]
+    assert row[index(toy, "y")[0]] > 0
+    assert row[index(toy, "z")[0]] == 0 and row[index(toy, "w")[0]] == 0
+    assert model.song_scores(index(toy, "c"))[0].max() == 0  # a cold song is a zero vector
+
+
+def test_artist_album_rule_finds_same_artist_and_same_album(toy):
+    model = ArtistAlbum().fit(toy, 0)
+    assert model.neighbours(index(toy, "x"), 1)[0][0] == index(toy, "c")[0]  # same artist, no playlist
+    assert model.neighbours(index(toy, "z"), 1)[0][0] == index(toy, "w")[0]  # same artist and album
+    sets = model.set_scores([index(toy, "x", "z")])[0]
+    assert sets[index(toy, "w")[0]] == pytest.approx(1.0, abs=0.1)  # (0 + 2) / 2 songs
+
+
+def test_audio_features_make_identical_songs_most_similar(toy):
+    model = AudioFeatures().fit(toy, 0)
+    # x, y, z and c carry the same default features; w sounds different.
+    neighbours = set(model.neighbours(index(toy, "x"), 3)[0])
+    assert neighbours == set(index(toy, "y", "z", "c"))
+
+
+def test_random_is_seeded(toy):
+    first = Random().fit(toy, 5).set_scores([index(toy, "x")])
+    again = Random().fit(toy, 5).set_scores([index(toy, "x")])
+    assert np.array_equal(first, again)
+    assert first.shape == (1, toy.ids.num_tracks)
+
+
+def test_mean_similarity_to_a_set_equals_the_mean_of_song_rows(toy):
+    model = CoOccurrence().fit(toy, 0)
+    songs = index(toy, "x", "y")
+    assert np.allclose(model.set_scores([songs])[0], model.song_scores(songs).mean(axis=0))
