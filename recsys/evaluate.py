@@ -6,7 +6,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from recsys.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, GCNPaper, Model, Popularity, Random
+from recsys.baselines import (
+    ArtistAlbum, AudioFeatures, CoOccurrence, GCNPaper, LightGCNBaseline, Model, Popularity, Random,
+)
 from recsys.errors import RecsysError
 from recsys.load import Catalogue
 from recsys.metrics import genre_coherence, ranking_metrics
@@ -18,6 +20,7 @@ MODELS: dict[str, Callable[[], Model]] = {
     "audio-features": AudioFeatures,
     "co-occurrence": CoOccurrence,
     "artist-album": ArtistAlbum,
+    "lightgcn": LightGCNBaseline,
     "gcn-paper": GCNPaper,
 }
 VIEWS = ("song→songs", "playlist→track")

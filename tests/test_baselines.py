@@ -5,6 +5,7 @@ import pytest
 
 from recsys.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, Popularity, Random
 from recsys.load import load_catalogue
+from tests.conftest import PLAYLIST_SIZE
 
 
 @pytest.fixture()
@@ -70,3 +71,13 @@ def test_mean_similarity_to_a_set_equals_the_mean_of_song_rows(toy):
     model = CoOccurrence().fit(toy, 0)
     songs = index(toy, "x", "y")
     assert np.allclose(model.set_scores([songs])[0], model.song_scores(songs).mean(axis=0))
+
+
+def test_lightgcn_learns_which_songs_share_a_playlist(two_playlists):
+    from recsys.baselines import LightGCNBaseline
+
+    model = LightGCNBaseline().fit(two_playlists, 0)
+    playlist_of = {track: playlist for playlist, track in zip(two_playlists.edge_playlist, two_playlists.edge_track)}
+    tracks = np.arange(two_playlists.ids.num_tracks)
+    for track, neighbours in zip(tracks, model.neighbours(tracks, PLAYLIST_SIZE - 1)):
+        assert {playlist_of[n] for n in neighbours} == {playlist_of[track]}
