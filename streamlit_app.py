@@ -7,4 +7,5 @@ st.set_page_config(page_title="Song recommender", layout="wide")
 st.navigation([
     st.Page("pages/search.py", title="Find similar songs", icon=":material/search:", default=True),
     st.Page("pages/train.py", title="Train the model", icon=":material/model_training:"),
+    st.Page("pages/evaluation.py", title="Evaluation", icon=":material/leaderboard:"),
 ]).run()

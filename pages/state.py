@@ -9,6 +9,7 @@ import streamlit as st
 from recsys import cache
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
+from recsys.evaluate import MODELS, evaluate, read_report, report_path, write_report
 from recsys.load import load_catalogue
 from recsys.pipeline import Recommender, prepare, train_and_save
 
@@ -61,6 +62,31 @@ def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch
     train_and_save(catalogue, digest, cache_dir(), config, on_message=st.toast, on_epoch=report)
     bar.empty()
     return losses
+
+
+EVALUATION_SEEDS = [0, 1, 2]
+
+
+def latest_evaluation():
+    """Per-seed results of the last evaluation of the current data, or None."""
+    digest = _data_digest(str(data_path()), *_stamp(data_path()))
+    return read_report(report_path(cache_dir(), digest))
+
+
+def run_evaluation() -> None:
+    """Evaluate every model on the current data with a progress bar, and save the report."""
+    digest = _data_digest(str(data_path()), *_stamp(data_path()))
+    bar = st.progress(0.0, text="Loading songs…")
+    total = len(EVALUATION_SEEDS) * len(MODELS) * 6  # rows: 2 views × 3 subsets per model and seed
+    done = []
+
+    def report(row: dict) -> None:
+        done.append(row)
+        bar.progress(len(done) / total, text=f"Seed {row['seed']}: {row['model']} measured")
+
+    results = evaluate(load_catalogue(data_path()), list(MODELS), EVALUATION_SEEDS, on_result=report)
+    write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(MODELS))
+    bar.empty()
 
 
 def escape_markdown(text: str) -> str:

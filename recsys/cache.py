@@ -56,7 +56,7 @@ def save(path: Path, embeddings: Embeddings, ids: IdMap, data_digest: str, confi
         "playlist_emb": embeddings.playlist,
         "loss_history": np.asarray(embeddings.loss_history, dtype=np.float64),
     }
-    _write_atomically(path, lambda handle: np.savez(handle, **arrays))
+    write_atomically(path, lambda handle: np.savez(handle, **arrays))
 
 
 def load(path: Path, ids: IdMap, data_digest: str, config: TrainConfig) -> tuple[Embeddings | None, str]:
@@ -95,7 +95,7 @@ def _mismatch(stored: dict, ids: IdMap, data_digest: str, config: TrainConfig) -
 def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
     """Record `config` as the model the app and CLI serve from now on."""
     text = config_json(config).encode()
-    _write_atomically(Path(cache_dir) / CURRENT_MODEL_FILE, lambda handle: handle.write(text))
+    write_atomically(Path(cache_dir) / CURRENT_MODEL_FILE, lambda handle: handle.write(text))
 
 
 def load_current_config(cache_dir: str | Path) -> TrainConfig:
@@ -106,7 +106,8 @@ def load_current_config(cache_dir: str | Path) -> TrainConfig:
         return TrainConfig()
 
 
-def _write_atomically(path: Path, write) -> None:
+def write_atomically(path: Path, write) -> None:
+    """Call write(handle) on a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
     try:

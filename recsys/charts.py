@@ -70,3 +70,17 @@ def _format(feature: str, value: float) -> str:
         seconds = int(round(value / 1000))
         return f"{seconds // 60}:{seconds % 60:02d}"
     return f"{value:.3g}{UNITS.get(feature, '')}"
+
+
+def metric_bars(summary, view: str, subset: str, metrics: tuple[str, ...]) -> go.Figure:
+    """Grouped bars: one group per metric, one bar per model, error bars of one std over seeds."""
+    part = summary[(summary["view"] == view) & (summary["subset"] == subset)]
+    figure = go.Figure([
+        go.Bar(name=row["model"], x=list(metrics), y=[row[m] for m in metrics],
+               error_y={"type": "data", "array": [row[f"{m}_std"] for m in metrics]})
+        for row in part.to_dict("records")
+    ])
+    figure.update_layout(barmode="group", yaxis={"title": "score (higher is better)", "range": [0, 1]},
+                         legend={"orientation": "h", "yanchor": "top", "y": -0.12},
+                         margin={"l": 60, "r": 20, "t": 30, "b": 40})
+    return figure

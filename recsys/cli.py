@@ -1,18 +1,16 @@
 """Command line: `python -m recsys train | recommend | export | evaluate`."""
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from recsys import cache
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
-from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, summarise
+from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save
 
@@ -89,15 +87,10 @@ def cmd_evaluate(args) -> int:
         print(format_table(summary, view, "all") + "\n")
     for subset in ("warm", "cold"):
         print(format_table(summary, VIEWS[0], subset, ("recall@10", "ndcg@10", "hit_rate@10", "auc")) + "\n")
-    if args.out:
-        report = {"seeds": args.seed, "models": args.models, "summary": summary, "results": results}
-        text = json.dumps({k: json.loads(v.to_json(orient="records")) if isinstance(v, pd.DataFrame) else v
-                           for k, v in report.items()}, indent=1)
-        try:
-            Path(args.out).write_text(text)
-        except OSError as err:
-            raise RecsysError(f"Cannot write {args.out}: {err.strerror or err}; choose another --out.") from None
-        print(f"wrote {args.out}")
+    digest = cache.file_digest(args.data)
+    for path in filter(None, (args.out, report_path(args.cache_dir, digest))):
+        write_report(path, results, args.seed, args.models)
+        print(f"wrote {path}")
     return 0
 
 

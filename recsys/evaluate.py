@@ -1,11 +1,14 @@
 """Offline evaluation: every model on the same held-out split, two views, warm and cold tracks."""
 
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from recsys import cache
 from recsys.baselines import (
     ArtistAlbum, AudioFeatures, CoOccurrence, GCNPaper, LightGCNBaseline, Model, Popularity, Random,
 )
@@ -103,11 +106,37 @@ TABLE_METRICS = ("recall@10", "ndcg@10", "hit_rate@10", "mrr@10", "auc", "recall
                  "coverage@10", "genre_coherence")
 
 
+def summary_table(summary: pd.DataFrame, view: str, subset: str, metrics=TABLE_METRICS) -> pd.DataFrame:
+    """One view and subset as "mean ± std" text per metric, models as rows, for people to read."""
+    part = summary[(summary["view"] == view) & (summary["subset"] == subset)].set_index("model")
+    cells = {m: [("—" if pd.isna(mean) else f"{mean:.4f} ± {std:.4f}") for mean, std in zip(part[m], part[f"{m}_std"])]
+             for m in metrics}
+    return pd.DataFrame(cells, index=part.index)
+
+
 def format_table(summary: pd.DataFrame, view: str, subset: str, metrics=TABLE_METRICS) -> str:
-    """A plain-text table of one view and subset: mean ± std over seeds, models as rows."""
-    part = summary[(summary["view"] == view) & (summary["subset"] == subset)]
-    lines = [f"{view}, {subset} held-out tracks", f"{'model':<16}" + "".join(f"{m:>17}" for m in metrics)]
-    for row in part.to_dict("records"):
-        cells = ["—" if pd.isna(row[m]) else f"{row[m]:.4f} ± {row[m + '_std']:.4f}" for m in metrics]
-        lines.append(f"{row['model']:<16}" + "".join(f"{cell:>17}" for cell in cells))
-    return "\n".join(lines)
+    """summary_table as plain text with a title line, for the terminal."""
+    return f"{view}, {subset} held-out tracks\n" + summary_table(summary, view, subset, metrics).to_string()
+
+
+def report_path(cache_dir: str | Path, data_digest: str) -> Path:
+    """Where the latest evaluation of a data file is kept, next to its trained models."""
+    return Path(cache_dir) / f"evaluation-{data_digest[:16]}.json"
+
+
+def write_report(path: str | Path, results: pd.DataFrame, seeds: list[int], names: list[str]) -> None:
+    """Every figure as JSON (NaN as null), written atomically."""
+    report = {"seeds": seeds, "models": names, "results": json.loads(results.to_json(orient="records"))}
+    text = json.dumps(report, indent=1).encode()
+    try:
+        cache.write_atomically(Path(path), lambda handle: handle.write(text))
+    except OSError as err:
+        raise RecsysError(f"Cannot write {path}: {err.strerror or err}.") from None
+
+
+def read_report(path: str | Path) -> pd.DataFrame | None:
+    """The per-seed results of a saved evaluation, or None if there is none or it is unreadable."""
+    try:
+        return pd.DataFrame(json.loads(Path(path).read_text())["results"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

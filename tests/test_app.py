@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from recsys import cache
 from recsys.config import AUDIO_FEATURES, TrainConfig
+from recsys.evaluate import MODELS
 from recsys.load import load_catalogue
 from tests.conftest import write_songs_csv
 
@@ -133,3 +134,21 @@ def test_names_from_the_data_are_shown_literally_not_as_markdown(app_env, monkey
     heading = app.subheader[0].value
     assert r"\*\*Bold\*\* \[x\]\(javascript\:alert\(1\)\)" in heading
     assert r"\<img src=x onerror=alert\(1\)\>" in heading
+
+
+def test_evaluation_page_without_a_report_says_how_to_make_one(app_env):
+    app = open_app("pages/evaluation.py")
+    assert not app.exception
+    assert "python -m recsys evaluate" in app.info[0].value
+
+
+def test_evaluation_page_runs_the_evaluation_and_shows_table_and_chart(app_env):
+    app = open_app("pages/evaluation.py")
+    app.button[0].click().run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert set(MODELS) == set(table.index)
+    assert table.loc["random", "recall@10"].count("±") == 1
+    assert len(app.get("plotly_chart")) == 1
+    app.radio[1].set_value("cold").run()  # the toy's held-out songs are all cold-start songs
+    assert not app.exception and app.dataframe[0].value.loc["random", "auc"] != "—"

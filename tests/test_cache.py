@@ -134,7 +134,7 @@ def test_interrupt_mid_write_is_cleaned_up_too(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        cache._write_atomically(target, interrupted)
+        cache.write_atomically(target, interrupted)
     assert target.read_bytes() == b"old"
     assert leftovers(tmp_path) == []
 

@@ -1,0 +1,40 @@
+"""Evaluation page: how well each model finds songs that were hidden from it."""
+
+import streamlit as st
+
+from pages.state import escape_markdown, latest_evaluation, run_evaluation
+from recsys.charts import metric_bars
+from recsys.errors import RecsysError
+from recsys.evaluate import VIEWS, summarise, summary_table
+
+st.title(":material/leaderboard: How good are the recommendations?")
+st.caption(
+    "A fifth of the songs of every playlist are hidden; each model then ranks the whole catalogue "
+    "for the playlist from the songs left. Recall@10 is the share of hidden songs in its top 10; "
+    "AUC the chance a hidden song outranks one the playlist never had. Averages over three seeds."
+)
+running = st.session_state.get("evaluating", False)
+if st.button("Run the evaluation (about 3 minutes)", disabled=running):
+    st.session_state.evaluating = True
+    st.rerun()
+if running:
+    try:
+        run_evaluation()
+    except RecsysError as err:
+        st.error(escape_markdown(str(err)))
+    finally:
+        st.session_state.evaluating = False
+    st.rerun()
+
+results = latest_evaluation()
+if results is None:
+    st.info("No evaluation of this data yet. Run it above, or with `python -m recsys evaluate`.")
+    st.stop()
+summary = summarise(results)
+left, right = st.columns(2)
+view = left.radio("Scored as", VIEWS, horizontal=True, help="song → songs is how the search page recommends")
+subset = right.radio("Hidden songs", ("all", "warm", "cold"), horizontal=True,
+                     help="cold: the song is in no other playlist, so only its sound, artist and album are known")
+st.dataframe(summary_table(summary, view, subset))
+st.plotly_chart(metric_bars(summary, view, subset, ("recall@10", "ndcg@10", "hit_rate@10", "auc", "genre_coherence")),
+                key="metric-bars")
