@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.state import escape_markdown, latest_evaluation, run_evaluation
+from pages import escape_markdown, latest_evaluation, run_evaluation
 from recsys.charts import metric_bars
 from recsys.errors import RecsysError
 from recsys.evaluate import VIEWS, summarise, summary_table

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.state import escape_markdown, recommender
+from pages import escape_markdown, recommender
 from recsys.charts import audio_radar
 from recsys.errors import RecsysError
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.state import current_config, escape_markdown, train_with_progress
+from pages import current_config, escape_markdown, train_with_progress
 from recsys.charts import loss_chart
 from recsys.config import TrainConfig
 from recsys.errors import RecsysError

@@ -1,4 +1,7 @@
-"""What the pages share: where the data and models live, and the cached Recommender."""
+"""What the pages share: where the data and models live, and the cached Recommender.
+
+It is the package init so that Streamlit's file-based page discovery never lists it as a page.
+"""
 
 import os
 import re
