@@ -12,7 +12,6 @@ import streamlit as st
 from recsys import cache
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
-from recsys.evaluate import MODELS, evaluate, read_report, report_path, write_report
 from recsys.load import load_catalogue
 from recsys.pipeline import Recommender, prepare, train_and_save
 
@@ -72,12 +71,17 @@ EVALUATION_SEEDS = [0, 1, 2]
 
 def latest_evaluation():
     """Per-seed results of the last evaluation of the current data, or None."""
+    # recsys.evaluate imports torch and PyG (two seconds); only the Evaluation page needs them.
+    from recsys.evaluate import read_report, report_path
+
     digest = _data_digest(str(data_path()), *_stamp(data_path()))
     return read_report(report_path(cache_dir(), digest))
 
 
 def run_evaluation() -> None:
     """Evaluate every model on the current data with a progress bar, and save the report."""
+    from recsys.evaluate import MODELS, evaluate, report_path, write_report
+
     digest = _data_digest(str(data_path()), *_stamp(data_path()))
     bar = st.progress(0.0, text="Loading songs…")
     total = len(EVALUATION_SEEDS) * len(MODELS) * 6  # rows: 2 views × 3 subsets per model and seed

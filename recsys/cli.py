@@ -10,7 +10,6 @@ import numpy as np
 from recsys import cache
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
-from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save
 
@@ -73,6 +72,10 @@ def cmd_export(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
+    # Imported here: recsys.evaluate loads torch and PyG, which the other commands can do without.
+    from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
+
+    names = args.models or list(MODELS)
     catalogue = load_catalogue(args.data)
     started = time.perf_counter()
 
@@ -81,7 +84,7 @@ def cmd_evaluate(args) -> int:
             _say(f"seed {row['seed']} {row['model']:<15} recall@10 {row['recall@10']:.4f} "
                  f"ndcg@10 {row['ndcg@10']:.4f} auc {row['auc']:.4f}  ({time.perf_counter() - started:.0f} s)")
 
-    results = evaluate(catalogue, args.models, args.seed, on_result=progress)
+    results = evaluate(catalogue, names, args.seed, on_result=progress)
     summary = summarise(results)
     for view in VIEWS:
         print(format_table(summary, view, "all") + "\n")
@@ -89,7 +92,7 @@ def cmd_evaluate(args) -> int:
         print(format_table(summary, VIEWS[0], subset, ("recall@10", "ndcg@10", "hit_rate@10", "auc")) + "\n")
     digest = cache.file_digest(args.data)
     for path in filter(None, (args.out, report_path(args.cache_dir, digest))):
-        write_report(path, results, args.seed, args.models)
+        write_report(path, results, args.seed, names)
         print(f"wrote {path}")
     return 0
 
@@ -121,8 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="output file, e.g. embeddings.npz")
     export.set_defaults(command=cmd_export)
     evaluate_ = commands.add_parser("evaluate", parents=[common], help="measure every model on held-out playlist tracks")
-    evaluate_.add_argument("--models", nargs="+", default=list(MODELS), metavar="MODEL",
-                           help=f"models to compare (default: all of {', '.join(MODELS)})")
+    evaluate_.add_argument("--models", nargs="+", metavar="MODEL",
+                           help="models to compare (default: all; an unknown name lists the choices)")
     evaluate_.add_argument("--seed", nargs="+", type=int, default=[0, 1, 2], metavar="N",
                            help="one split and training run per seed (default: 0 1 2)")
     evaluate_.add_argument("--out", help="also write every figure to this JSON file")
