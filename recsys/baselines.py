@@ -9,6 +9,7 @@ and `neighbours` gives each song's most similar songs, for genre coherence.
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn.functional as F
 
 from recsys.config import TrainConfig
 from recsys.embeddings import l2_normalise
@@ -213,4 +214,36 @@ class GCNPaper(VectorModel):
         super().fit(train, seed)
         embeddings = train_gcn(train, TrainConfig(**{**self.config.as_dict(), "seed": seed}))
         self._set_vectors(embeddings.track, embeddings.playlist)
+        return self
+
+
+class KnowledgeGraphModel(VectorModel):
+    """recsys.kg: playlists, tracks, artists, albums and genres in one graph, trained with BPR."""
+
+    name = "kg"
+    epochs, dim, layers, lr, l2 = 150, 64, 2, 0.01, 1e-4
+
+    def fit(self, train, seed):
+        from recsys.kg import KGRec, build_knowledge_graph
+
+        super().fit(train, seed)
+        torch.manual_seed(seed)
+        graph = build_knowledge_graph(train)
+        features = torch.from_numpy(train.features)
+        model = KGRec(graph, features.shape[1], self.dim, self.layers)
+        optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
+        sampler = torch.Generator().manual_seed(seed)
+        for _ in range(self.epochs):
+            optimizer.zero_grad()
+            z = model(features)
+            negatives = torch.randint(0, graph.num_tracks, graph.pos_track.shape, generator=sampler) + graph.num_playlists
+            pos = (z[graph.pos_playlist] * z[graph.pos_track]).sum(-1)
+            neg = (z[graph.pos_playlist] * z[negatives]).sum(-1)
+            loss = -F.logsigmoid(pos - neg).mean() + self.l2 * model.embedding.weight.pow(2).mean()
+            loss.backward()
+            optimizer.step()
+        with torch.no_grad():
+            z = model(features)
+        P, T = graph.num_playlists, graph.num_tracks
+        self._set_vectors(z[P:P + T].numpy(), z[:P].numpy())
         return self

@@ -1,0 +1,27 @@
+"""recsys/kg.py: the knowledge graph's typed edges, and that the model learns playlist structure."""
+
+import numpy as np
+
+from recsys.baselines import KnowledgeGraphModel
+from recsys.kg import RELATIONS, build_knowledge_graph
+from tests.conftest import PLAYLIST_SIZE
+
+
+def test_every_relation_is_present_in_both_directions(two_playlists):
+    graph = build_knowledge_graph(two_playlists)
+    P, T = two_playlists.ids.num_playlists, two_playlists.ids.num_tracks
+    counts = np.bincount(graph.relation.numpy(), minlength=len(RELATIONS)) // 2
+    # 12 playlist edges, one artist and one album per track, one genre and subgenre per playlist
+    assert list(counts) == [len(two_playlists.edge_track), T, T, P, P]
+    edges = set(map(tuple, graph.edge_index.T.tolist()))
+    assert all((b, a) in edges for a, b in edges)
+    # 2 playlists, 12 tracks, 12 artists, 12 albums, 2 genres ("rock", "rap"), 1 subgenre
+    assert graph.num_nodes == P + T + 12 + 12 + 2 + 1
+
+
+def test_the_knowledge_graph_model_learns_which_songs_share_a_playlist(two_playlists):
+    model = KnowledgeGraphModel().fit(two_playlists, 0)
+    playlist_of = dict(zip(two_playlists.edge_track, two_playlists.edge_playlist))
+    tracks = np.arange(two_playlists.ids.num_tracks)
+    same = [playlist_of[n] == playlist_of[t] for t, row in zip(tracks, model.neighbours(tracks, PLAYLIST_SIZE - 1)) for n in row]
+    assert np.mean(same) > 0.9
