@@ -80,19 +80,19 @@ def latest_evaluation():
 
 def run_evaluation() -> None:
     """Evaluate every model on the current data with a progress bar, and save the report."""
-    from recsys.evaluate import DEFAULT_MODELS, evaluate, report_path, write_report
+    from recsys.evaluate import MODELS, evaluate, report_path, write_report
 
     digest = _data_digest(str(data_path()), *_stamp(data_path()))
     bar = st.progress(0.0, text="Loading songs…")
-    total = len(EVALUATION_SEEDS) * len(DEFAULT_MODELS) * 6  # rows: 2 views × 3 subsets per model and seed
+    total = len(EVALUATION_SEEDS) * len(MODELS) * 6  # rows: 2 views × 3 subsets per model and seed
     done = []
 
     def report(row: dict) -> None:
         done.append(row)
         bar.progress(len(done) / total, text=f"Seed {row['seed']}: {row['model']} measured")
 
-    results = evaluate(load_catalogue(data_path()), list(DEFAULT_MODELS), EVALUATION_SEEDS, on_result=report)
-    write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(DEFAULT_MODELS))
+    results = evaluate(load_catalogue(data_path()), list(MODELS), EVALUATION_SEEDS, on_result=report)
+    write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(MODELS))
     bar.empty()
 
 

@@ -14,7 +14,7 @@ st.caption(
     "AUC the chance a hidden song outranks one the playlist never had. Averages over three seeds."
 )
 running = st.session_state.get("evaluating", False)
-if st.button("Run the evaluation (about 3 minutes)", disabled=running):
+if st.button("Run the evaluation (about 6 minutes)", disabled=running):
     st.session_state.evaluating = True
     st.rerun()
 if running:

@@ -9,7 +9,6 @@ and `neighbours` gives each song's most similar songs, for genre coherence.
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
 from recsys.config import TrainConfig
 from recsys.embeddings import l2_normalise
@@ -218,13 +217,14 @@ class GCNPaper(VectorModel):
 
 
 class KnowledgeGraphModel(VectorModel):
-    """recsys.kg: playlists, tracks, artists, albums and genres in one graph, trained with BPR."""
+    """recsys.kg: playlists, tracks, artists, albums and genres in one graph; songs that share a
+    playlist are pulled together. A playlist is scored by its songs, as the app does."""
 
     name = "kg"
-    epochs, dim, layers, lr, l2 = 150, 64, 2, 0.01, 1e-4
+    epochs, dim, layers, lr, temperature = 60, 64, 3, 0.01, 10.0
 
     def fit(self, train, seed):
-        from recsys.kg import KGRec, build_knowledge_graph
+        from recsys.kg import KGRec, build_knowledge_graph, co_playlist_pairs, song_loss
 
         super().fit(train, seed)
         torch.manual_seed(seed)
@@ -235,15 +235,11 @@ class KnowledgeGraphModel(VectorModel):
         sampler = torch.Generator().manual_seed(seed)
         for _ in range(self.epochs):
             optimizer.zero_grad()
-            z = model(features)
-            negatives = torch.randint(0, graph.num_tracks, graph.pos_track.shape, generator=sampler) + graph.num_playlists
-            pos = (z[graph.pos_playlist] * z[graph.pos_track]).sum(-1)
-            neg = (z[graph.pos_playlist] * z[negatives]).sum(-1)
-            loss = -F.logsigmoid(pos - neg).mean() + self.l2 * model.embedding.weight.pow(2).mean()
-            loss.backward()
+            anchor, partner = co_playlist_pairs(graph.pos_playlist, graph.pos_track, sampler)
+            negative = torch.randint(0, graph.num_tracks, anchor.shape, generator=sampler) + graph.num_playlists
+            song_loss(model(features), anchor, partner, negative, self.temperature).backward()
             optimizer.step()
         with torch.no_grad():
-            z = model(features)
-        P, T = graph.num_playlists, graph.num_tracks
-        self._set_vectors(z[P:P + T].numpy(), z[:P].numpy())
+            z = model(features)  # (N, dim·layers)
+        self._set_vectors(z[graph.num_playlists:graph.num_playlists + graph.num_tracks].numpy())
         return self

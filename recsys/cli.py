@@ -73,9 +73,9 @@ def cmd_export(args) -> int:
 
 def cmd_evaluate(args) -> int:
     # Imported here: recsys.evaluate loads torch and PyG, which the other commands can do without.
-    from recsys.evaluate import DEFAULT_MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
+    from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
 
-    names = args.models or list(DEFAULT_MODELS)
+    names = args.models or list(MODELS)
     catalogue = load_catalogue(args.data)
     started = time.perf_counter()
 
@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(command=cmd_export)
     evaluate_ = commands.add_parser("evaluate", parents=[common], help="measure every model on held-out playlist tracks")
     evaluate_.add_argument("--models", nargs="+", metavar="MODEL",
-                           help="models to compare (default: every baseline and the report's GCN; also: kg)")
+                           help="models to compare (default: all; an unknown name lists the choices)")
     evaluate_.add_argument("--seed", nargs="+", type=int, default=[0, 1, 2], metavar="N",
                            help="one split and training run per seed (default: 0 1 2)")
     evaluate_.add_argument("--out", help="also write every figure to this JSON file")

@@ -28,9 +28,6 @@ MODELS: dict[str, Callable[[], Model]] = {
     "gcn-paper": GCNPaper,
     "kg": KnowledgeGraphModel,
 }
-# What `evaluate` and the Evaluation page run unless told otherwise; "kg" is measured by name only
-# until it beats every baseline.
-DEFAULT_MODELS = ("random", "popularity", "audio-features", "co-occurrence", "artist-album", "lightgcn", "gcn-paper")
 VIEWS = ("song→songs", "playlist→track")
 COHERENCE_SAMPLE = 2000  # songs whose 10 neighbours are checked for genre; one seeded sample for all models
 NEIGHBOURS = 10

@@ -3,7 +3,9 @@ tracks, LightGCN-style propagation with a learned weight per relation, layers co
 
 Tracks start from their projected audio features and have no free vector, so a song in no
 playlist starts like any other; propagation then brings in its artist, album, and through
-them the playlists and genres their other songs belong to.
+them the playlists and genres their other songs belong to. Training pulls together songs that
+share a playlist (a contrastive loss on cosine similarity), which is exactly what the app asks
+of the vectors: songs like this one.
 """
 
 from dataclasses import dataclass
@@ -81,7 +83,11 @@ class KGRec(nn.Module):
         self.track_mask[graph.num_playlists:graph.num_playlists + graph.num_tracks] = 1.0
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """(N, dim·(layers+1)) node vectors from track features (T, feature_dim)."""
+        """(N, dim·layers) node vectors from track features (T, feature_dim): the propagated layers.
+
+        Layer 0 (a track's own projected sound) is left out of the output: kept in, it made songs
+        that merely sound alike look related and cost AUC (0.833 against 0.856 on seed 0).
+        """
         g = self.graph
         track_start = self.project(features)  # (T, dim)
         h = self.embedding.weight * (1 - self.track_mask)  # tracks have no free vector
@@ -90,4 +96,19 @@ class KGRec(nn.Module):
         layers = [h]
         for conv in self.convs:
             layers.append(conv(layers[-1], g.edge_index, weight))
-        return torch.cat(layers, dim=1)
+        return torch.cat(layers[1:], dim=1)
+
+
+def co_playlist_pairs(pos_playlist: torch.Tensor, pos_track: torch.Tensor, generator: torch.Generator):
+    """Each training edge's track with another, random track of the same playlist: (anchor, partner)."""
+    shuffled = torch.randperm(len(pos_playlist), generator=generator)
+    order = shuffled[torch.argsort(pos_playlist[shuffled], stable=True)]  # grouped by playlist, random within
+    partner = order.roll(1)
+    same = pos_playlist[order] == pos_playlist[partner]  # drop the pair that straddles two playlists
+    return pos_track[order][same], pos_track[partner][same]
+
+
+def song_loss(z: torch.Tensor, anchor, partner, negative, temperature: float) -> torch.Tensor:
+    """BPR on cosine similarity: a song should be closer to a playlist-mate than to a random song."""
+    u, v, w = (F.normalize(z[i], dim=-1) for i in (anchor, partner, negative))
+    return -F.logsigmoid(temperature * ((u * v).sum(-1) - (u * w).sum(-1))).mean()

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from recsys import cache
 from recsys.config import AUDIO_FEATURES, TrainConfig
-from recsys.evaluate import DEFAULT_MODELS
+from recsys.evaluate import MODELS
 from recsys.load import load_catalogue
 from tests.conftest import write_songs_csv
 
@@ -147,7 +147,7 @@ def test_evaluation_page_runs_the_evaluation_and_shows_table_and_chart(app_env):
     app.button[0].click().run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert set(DEFAULT_MODELS) == set(table.index)
+    assert set(MODELS) == set(table.index)
     assert table.loc["random", "recall@10"].count("±") == 1
     assert len(app.get("plotly_chart")) == 1
     app.radio[1].set_value("cold").run()  # the toy's held-out songs are all cold-start songs
