@@ -67,10 +67,13 @@ def bench_core(data: Path, repeats: int, workdir: Path) -> tuple[dict, Recommend
         load_times.append(seconds + build_seconds)
     results["load + graph build (s, median)"] = float(np.median(load_times))
 
-    config = TrainConfig()
+    recipe = TrainConfig.preset("gcn-paper")
+    _, seconds = timed(train, catalogue, recipe)
+    results["train report's GCN, 100 epochs (s)"] = seconds
+    results["  per epoch (s)"] = seconds / recipe.epochs
+    config = TrainConfig()  # the default model, which the cache and the app below use
     embeddings, seconds = timed(train, catalogue, config)
-    results["train 100 epochs (s)"] = seconds
-    results["train per epoch (s)"] = seconds / config.epochs
+    results[f"train default model ({config.model}, {config.epochs} epochs) (s)"] = seconds
 
     digest = cache.file_digest(data)
     path = cache.cache_path(workdir, digest, config)
@@ -171,7 +174,8 @@ def _wait_for_port(port: int, deadline: float) -> None:
 
 TARGETS = {  # figure → (limit, the wording)
     "load + graph build (s, median)": 1.0,
-    "train 100 epochs (s)": 15.0,
+    "train report's GCN, 100 epochs (s)": 15.0,
+    "train default model (kg, 60 epochs) (s)": 60.0,
     "cache load (s, median)": 1.0,
     "search p50 (ms)": 15.0,
     "recommend p50 (ms)": 2.0,

@@ -11,7 +11,8 @@ st.caption("Type a song or an artist; typos are fine. Ten songs the graph neural
 query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, senorita, without me eminem", max_chars=200)
 rec = recommender()  # after the search box, so a person can type while the model loads
 report = rec.catalogue.report
-st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · model trained for {rec.config.epochs} epochs")
+model = "knowledge-graph model" if rec.config.model == "kg" else "the report's GCN"
+st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {model}, {rec.config.epochs} epochs")
 if report.imputed or report.dropped_rows:
     st.warning("Data repaired while loading: " + "; ".join(report.lines()[1:]) + ".")
 if not query.strip():

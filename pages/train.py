@@ -1,37 +1,47 @@
-"""Training page: choose hyperparameters, retrain on the current data and watch the loss fall."""
+"""Training page: choose a model and its settings, retrain on the current data, watch the loss fall."""
 
 import streamlit as st
 
 from pages import current_config, escape_markdown, train_with_progress
 from recsys.charts import loss_chart
-from recsys.config import TrainConfig
+from recsys.config import MODELS, TrainConfig
 from recsys.errors import RecsysError
 
+DESCRIPTIONS = {
+    "kg": "Knowledge-graph model (best measured): songs, playlists, artists, albums and genres in one "
+          "graph; songs that share a playlist are pulled together.",
+    "gcn-paper": "The report's recipe: a two-layer graph convolutional network on playlists and songs.",
+}
+
 st.title(":material/model_training: Train the model")
-st.caption(
-    "A two-layer graph convolutional network learns an embedding per song from which playlists it "
-    "shares; similar songs end up close together. The defaults are the original recipe."
-)
 current = current_config()
 request = st.session_state.get("train_request")  # a TrainConfig while a run is under way
+locked = request is not None
+model = st.radio("Model", MODELS, index=MODELS.index(current.model), format_func=DESCRIPTIONS.get, disabled=locked)
+start_from = current if current.model == model else TrainConfig.preset(model)
 
 with st.form("train"):
     left, middle, right = st.columns(3)
-    epochs = left.number_input("Epochs", 1, 2000, current.epochs, disabled=request is not None)
-    lr = left.number_input("Learning rate", 1e-5, 1.0, current.lr, format="%.4f", disabled=request is not None)
-    seed = left.number_input("Seed", 0, 2**31 - 1, current.seed, disabled=request is not None)
-    hidden = middle.number_input("Hidden dimension", 1, 1024, current.hidden_dim, disabled=request is not None)
-    out = middle.number_input("Embedding dimension", 1, 512, current.out_dim, disabled=request is not None)
-    dropout = right.number_input("Dropout", 0.0, 0.95, current.dropout, step=0.05, disabled=request is not None)
-    negatives = right.number_input("Negatives per positive", 1, 20, current.negatives_per_positive, disabled=request is not None)
-    start = st.form_submit_button("Start training", type="primary", disabled=request is not None)
+    settings = {
+        "epochs": left.number_input("Epochs", 1, 2000, start_from.epochs, disabled=locked),
+        "lr": left.number_input("Learning rate", 1e-5, 1.0, start_from.lr, format="%.4f", disabled=locked),
+        "seed": left.number_input("Seed", 0, 2**31 - 1, start_from.seed, disabled=locked),
+        "out_dim": middle.number_input("Embedding dimension" + (" per layer" if model == "kg" else ""),
+                                       1, 512, start_from.out_dim, disabled=locked),
+    }
+    if model == "kg":
+        settings["layers"] = middle.number_input("Propagation layers", 1, 6, start_from.layers, disabled=locked)
+        settings["temperature"] = right.number_input("Temperature", 0.1, 100.0, start_from.temperature, disabled=locked)
+    else:
+        settings["hidden_dim"] = middle.number_input("Hidden dimension", 1, 1024, start_from.hidden_dim, disabled=locked)
+        settings["dropout"] = right.number_input("Dropout", 0.0, 0.95, start_from.dropout, step=0.05, disabled=locked)
+        settings["negatives_per_positive"] = right.number_input(
+            "Negatives per positive", 1, 20, start_from.negatives_per_positive, disabled=locked)
+    start = st.form_submit_button("Start training", type="primary", disabled=locked)
 
 if start:
     try:
-        st.session_state.train_request = TrainConfig(
-            epochs=int(epochs), lr=float(lr), hidden_dim=int(hidden), out_dim=int(out),
-            dropout=float(dropout), negatives_per_positive=int(negatives), seed=int(seed),
-        )
+        st.session_state.train_request = TrainConfig.preset(model, **settings)
     except RecsysError as err:
         st.error(escape_markdown(str(err)))
         st.stop()
@@ -56,4 +66,4 @@ if history:
     st.success(f"Trained {len(history)} epochs; final loss {history[-1]:.4f}. The search page now uses this model.")
     st.plotly_chart(loss_chart(history), key="loss-final")
 else:
-    st.info(f"The app serves the model trained with: {current.as_dict()}. Press Start to train a new one.")
+    st.info(f"The app serves the {current.model} model trained with: {current.as_dict()}. Press Start to train a new one.")

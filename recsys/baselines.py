@@ -199,47 +199,30 @@ class LightGCNBaseline(VectorModel):
         return self
 
 
-class GCNPaper(VectorModel):
-    """The report's recipe: recsys.train with the default TrainConfig."""
+class Trained(VectorModel):
+    """A model trained by recsys.train exactly as the app trains it, from its preset."""
 
-    name = "gcn-paper"
-
-    def __init__(self, config: TrainConfig | None = None):
-        self.config = config or TrainConfig()
+    preset = ""
+    scores_playlists = True  # use the playlist embeddings for playlist → track
 
     def fit(self, train, seed):
-        from recsys.train import train as train_gcn
+        from recsys.train import train as train_model
 
         super().fit(train, seed)
-        embeddings = train_gcn(train, TrainConfig(**{**self.config.as_dict(), "seed": seed}))
-        self._set_vectors(embeddings.track, embeddings.playlist)
+        embeddings = train_model(train, TrainConfig.preset(self.preset, seed=seed))
+        self._set_vectors(embeddings.track, embeddings.playlist if self.scores_playlists else None)
         return self
 
 
-class KnowledgeGraphModel(VectorModel):
-    """recsys.kg: playlists, tracks, artists, albums and genres in one graph; songs that share a
-    playlist are pulled together. A playlist is scored by its songs, as the app does."""
+class GCNPaper(Trained):
+    """The report's recipe."""
 
-    name = "kg"
-    epochs, dim, layers, lr, temperature = 60, 64, 3, 0.01, 10.0
+    name = preset = "gcn-paper"
 
-    def fit(self, train, seed):
-        from recsys.kg import KGRec, build_knowledge_graph, co_playlist_pairs, song_loss
 
-        super().fit(train, seed)
-        torch.manual_seed(seed)
-        graph = build_knowledge_graph(train)
-        features = torch.from_numpy(train.features)
-        model = KGRec(graph, features.shape[1], self.dim, self.layers)
-        optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
-        sampler = torch.Generator().manual_seed(seed)
-        for _ in range(self.epochs):
-            optimizer.zero_grad()
-            anchor, partner = co_playlist_pairs(graph.pos_playlist, graph.pos_track, sampler)
-            negative = torch.randint(0, graph.num_tracks, anchor.shape, generator=sampler) + graph.num_playlists
-            song_loss(model(features), anchor, partner, negative, self.temperature).backward()
-            optimizer.step()
-        with torch.no_grad():
-            z = model(features)  # (N, dim·layers)
-        self._set_vectors(z[graph.num_playlists:graph.num_playlists + graph.num_tracks].numpy())
-        return self
+class KnowledgeGraphModel(Trained):
+    """recsys.kg. Its playlist vectors are never trained to score tracks (only songs are pulled
+    together), so it scores a playlist by its songs, as the app does."""
+
+    name = preset = "kg"
+    scores_playlists = False

@@ -49,7 +49,7 @@ def loss_chart(losses: list[float], epochs: int | None = None) -> go.Figure:
     figure = go.Figure(go.Scatter(x=epoch_numbers, y=losses, mode="lines+markers", name="training loss"))
     figure.update_layout(
         xaxis={"title": "epoch", "range": [0.5, (epochs or max(len(losses), 1)) + 0.5]},
-        yaxis={"title": "loss (BCE, positives + negatives)"},
+        yaxis={"title": "training loss"},
         margin={"l": 60, "r": 20, "t": 30, "b": 40},
     )
     return figure

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from recsys import cache
-from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save
@@ -27,10 +27,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_train(args) -> int:
-    config = TrainConfig(
-        epochs=args.epochs, lr=args.lr, hidden_dim=args.hidden_dim, out_dim=args.out_dim,
-        dropout=args.dropout, negatives_per_positive=args.negatives, seed=args.seed,
-    )
+    settings = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
+    config = TrainConfig.preset(args.model, **settings)
     catalogue = load_catalogue(args.data)
     for line in catalogue.report.lines():
         _say(line)
@@ -105,14 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="where trained models are kept")
 
     train = commands.add_parser("train", parents=[common], help="train a model and make it the current one")
-    defaults = TrainConfig()
-    train.add_argument("--epochs", type=int, default=defaults.epochs)
-    train.add_argument("--lr", type=float, default=defaults.lr, help="Adam learning rate")
-    train.add_argument("--hidden-dim", type=int, default=defaults.hidden_dim)
-    train.add_argument("--out-dim", type=int, default=defaults.out_dim, help="embedding size")
-    train.add_argument("--dropout", type=float, default=defaults.dropout)
-    train.add_argument("--negatives", type=int, default=defaults.negatives_per_positive, help="negatives per positive")
-    train.add_argument("--seed", type=int, default=defaults.seed)
+    train.add_argument("--model", choices=MODELS, default=MODELS[0],
+                       help="kg: the knowledge-graph model (default, best measured); gcn-paper: the report's recipe")
+    for dest, (flag, kind, text) in SETTINGS.items():
+        train.add_argument(f"--{flag.replace('_', '-')}", dest=dest, type=kind, help=f"{text} (default: the model's preset)")
     train.set_defaults(command=cmd_train)
 
     recommend = commands.add_parser("recommend", parents=[common], help="songs most like the one a query finds")
@@ -131,6 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     evaluate_.add_argument("--out", help="also write every figure to this JSON file")
     evaluate_.set_defaults(command=cmd_evaluate)
     return parser
+
+
+# Settings `train` can change on top of the chosen model's preset: TrainConfig field → (flag, type, help).
+SETTINGS = {
+    "epochs": ("epochs", int, "training epochs"),
+    "lr": ("lr", float, "Adam learning rate"),
+    "hidden_dim": ("hidden_dim", int, "gcn-paper: first GCN layer width"),
+    "out_dim": ("out_dim", int, "embedding width (kg: per layer)"),
+    "dropout": ("dropout", float, "gcn-paper: dropout"),
+    "negatives_per_positive": ("negatives", int, "gcn-paper: negatives per positive"),
+    "layers": ("layers", int, "kg: propagation layers"),
+    "temperature": ("temperature", float, "kg: sharpness of the song-song loss"),
+    "seed": ("seed", int, "random seed"),
+}
 
 
 def _say(text: str) -> None:

@@ -21,29 +21,48 @@ OPTIONAL_COLUMNS = (
 )
 
 
+MODELS = ("kg", "gcn-paper")  # what `train` can build; the first is the default
+PRESETS = {
+    "kg": {},  # the dataclass defaults
+    "gcn-paper": {"model": "gcn-paper", "epochs": 100},  # the report's recipe
+}
+
+
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything that shapes a trained model; the defaults are the report's recipe."""
+    """Everything that shapes a trained model. The defaults are the knowledge-graph model, the
+    best measured (README, Quality); `TrainConfig.preset("gcn-paper")` is the report's recipe."""
 
-    epochs: int = 100
+    model: str = "kg"
+    epochs: int = 60
     lr: float = 0.01
-    hidden_dim: int = 128
-    out_dim: int = 64
-    dropout: float = 0.5
-    negatives_per_positive: int = 1
+    hidden_dim: int = 128  # gcn-paper: width of the first GCN layer
+    out_dim: int = 64  # embedding width (kg: per propagation layer)
+    dropout: float = 0.5  # gcn-paper only
+    negatives_per_positive: int = 1  # gcn-paper only
+    layers: int = 3  # kg only: propagation layers
+    temperature: float = 10.0  # kg only: sharpness of the song–song loss
     seed: int = 0
+
+    @classmethod
+    def preset(cls, model: str, **changes) -> "TrainConfig":
+        """A named model's settings, with `changes` on top."""
+        if model not in PRESETS:
+            raise RecsysError(f"Unknown model {model!r}; choose one of: {', '.join(MODELS)}.")
+        return cls(**{**PRESETS[model], **changes})
 
     def __post_init__(self):
         for setting in fields(self):
             value = getattr(self, setting.name)
             # bool passes as int, and a fractional epoch count would only fail deep inside training.
-            allowed = (int, float) if setting.type is float else (int,)
+            allowed = {float: (int, float), int: (int,), str: (str,)}[setting.type]
             if isinstance(value, bool) or not isinstance(value, allowed):
-                kind = "a number" if setting.type is float else "a whole number"
+                kind = {float: "a number", int: "a whole number", str: "text"}[setting.type]
                 raise RecsysError(f"Training setting {setting.name}={value!r} must be {kind}.")
             if setting.type is float:  # lr=1 and lr=1.0 are one model with one cache key
                 object.__setattr__(self, setting.name, float(value))
         checks = {
+            "model": self.model in MODELS,
             "epochs": self.epochs >= 1,
             "lr": 0 < self.lr <= 1,
             "hidden_dim": self.hidden_dim >= 1,
@@ -51,14 +70,21 @@ class TrainConfig:
             "dropout": 0 <= self.dropout < 1,
             "negatives_per_positive": self.negatives_per_positive >= 1,
             "seed": self.seed >= 0,
+            "layers": self.layers >= 1,
+            "temperature": self.temperature > 0,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
             raise RecsysError(
                 f"Invalid training setting(s): {', '.join(f'{n}={getattr(self, n)!r}' for n in bad)}. "
-                "Use epochs ≥ 1, 0 < lr ≤ 1, dimensions ≥ 1, 0 ≤ dropout < 1, "
-                "negatives per positive ≥ 1 and seed ≥ 0."
+                f"Use a model from {', '.join(MODELS)}, epochs ≥ 1, 0 < lr ≤ 1, dimensions and layers ≥ 1, "
+                "0 ≤ dropout < 1, negatives per positive ≥ 1, temperature > 0 and seed ≥ 0."
             )
+
+    @property
+    def embedding_dim(self) -> int:
+        """Width of the trained embeddings: kg concatenates one out_dim block per layer."""
+        return self.out_dim * self.layers if self.model == "kg" else self.out_dim
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -17,6 +17,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch_geometric.nn import LGConv
 
+from recsys.config import TrainConfig
+from recsys.embeddings import Embeddings
 from recsys.load import Catalogue
 
 RELATIONS = ("playlist-track", "track-artist", "track-album", "playlist-genre", "playlist-subgenre")
@@ -112,3 +114,27 @@ def song_loss(z: torch.Tensor, anchor, partner, negative, temperature: float) ->
     """BPR on cosine similarity: a song should be closer to a playlist-mate than to a random song."""
     u, v, w = (F.normalize(z[i], dim=-1) for i in (anchor, partner, negative))
     return -F.logsigmoid(temperature * ((u * v).sum(-1) - (u * w).sum(-1))).mean()
+
+
+def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch=None) -> Embeddings:
+    """Train KGRec with the song–song loss; `on_epoch(epoch, epochs, loss)` after each epoch."""
+    graph = build_knowledge_graph(catalogue)
+    features = torch.from_numpy(catalogue.features)
+    model = KGRec(graph, features.shape[1], config.out_dim, config.layers)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    sampler = torch.Generator().manual_seed(config.seed)
+    losses = []
+    for epoch in range(1, config.epochs + 1):
+        optimizer.zero_grad()
+        anchor, partner = co_playlist_pairs(graph.pos_playlist, graph.pos_track, sampler)
+        negative = torch.randint(0, graph.num_tracks, anchor.shape, generator=sampler) + graph.num_playlists
+        loss = song_loss(model(features), anchor, partner, negative, config.temperature)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+        if on_epoch:
+            on_epoch(epoch, config.epochs, losses[-1])
+    with torch.no_grad():
+        z = model(features)  # (N, out_dim·layers)
+    P, T = graph.num_playlists, graph.num_tracks
+    return Embeddings.from_raw(track=z[P:P + T].numpy(), playlist=z[:P].numpy(), loss_history=losses)

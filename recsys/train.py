@@ -1,4 +1,5 @@
-"""Train GNNRec on observed playlist–track edges against random pairs, as the report does."""
+"""Training: `train` builds the configured model; the report's GCN recipe lives here, the
+knowledge-graph model in recsys.kg."""
 
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.errors import RecsysError
 from recsys.graph import build_graph
+from recsys.kg import train_kg
 from recsys.load import Catalogue
 from recsys.model import GNNRec, link_logits
 
@@ -18,13 +20,19 @@ EpochCallback = Callable[[int, int, float], None]
 
 
 def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None) -> Embeddings:
-    """Train from scratch, reproducibly for a given seed, and return normalised embeddings."""
+    """Train `config.model` from scratch, reproducibly for a given seed; normalised embeddings."""
     if len(catalogue.edge_track) == 0:
         raise RecsysError(
             "No song in the data is in a playlist (every playlist_id is empty); the model learns "
             "from playlists, so add rows that place songs in playlists."
         )
     torch.manual_seed(config.seed)
+    trainer = train_kg if config.model == "kg" else train_gcn
+    return trainer(catalogue, config, on_epoch)
+
+
+def train_gcn(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None) -> Embeddings:
+    """The report's recipe: GNNRec on observed edges against random pairs."""
     graph = build_graph(catalogue, config.seed)
     model = GNNRec(graph.num_features, config)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)

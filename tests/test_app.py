@@ -78,21 +78,36 @@ def test_odd_queries_give_a_message_not_an_exception(app_env, query, message):
     assert message in " ".join(e.value for e in [*app.info, *app.warning])
 
 
+def number_input(app, label):
+    return next(w for w in app.number_input if w.label == label)
+
+
 def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
     path, cache_dir = app_env
     app = open_app("pages/train.py")
-    epochs = next(w for w in app.number_input if w.label == "Epochs")
-    epochs.set_value(2)
-    next(w for w in app.number_input if w.label == "Hidden dimension").set_value(16)
-    next(w for w in app.number_input if w.label == "Embedding dimension").set_value(8)
+    number_input(app, "Epochs").set_value(2)
+    number_input(app, "Embedding dimension per layer").set_value(8)
     app.button[0].click().run()
     assert not app.exception
     history = app.session_state["loss_history"]
     assert len(history) == 2 and all(np.isfinite(history))
-    trained = TrainConfig(epochs=2, hidden_dim=16, out_dim=8)
+    trained = TrainConfig(epochs=2, out_dim=8)  # the knowledge-graph model's preset, two settings changed
     assert cache.load_current_config(cache_dir) == trained
     assert cache.cache_path(cache_dir, cache.file_digest(path), trained).exists()
     assert "final loss" in app.success[0].value
+
+
+def test_training_page_can_train_the_reports_recipe_instead(app_env):
+    _, cache_dir = app_env
+    app = open_app("pages/train.py")
+    app.radio[0].set_value("gcn-paper").run()
+    assert "Dropout" in [w.label for w in app.number_input]  # the form now shows the GCN's settings
+    number_input(app, "Epochs").set_value(2)
+    number_input(app, "Hidden dimension").set_value(16)
+    number_input(app, "Embedding dimension").set_value(8)
+    app.button[0].click().run()
+    assert not app.exception
+    assert cache.load_current_config(cache_dir) == TrainConfig.preset("gcn-paper", epochs=2, hidden_dim=16, out_dim=8)
 
 
 def test_a_bad_data_file_is_one_clear_error(app_env, monkeypatch, tmp_path):

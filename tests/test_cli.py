@@ -5,6 +5,7 @@ import pytest
 
 from recsys import cache
 from recsys.cli import main
+from recsys.config import TrainConfig
 from tests.conftest import COLUMNS, two_playlist_rows
 
 TRAIN_FAST = ["--epochs", "3", "--hidden-dim", "16", "--out-dim", "8"]
@@ -73,8 +74,9 @@ def test_export_writes_row_aligned_embeddings(trained, tmp_path, capsys):
     assert track_ids.dtype.kind == "U" and playlist_ids.dtype.kind == "U"
     assert sorted(track_ids.tolist()) == sorted(f"{p}{i}" for p in "ab" for i in range(6))
     assert sorted(playlist_ids.tolist()) == ["plA", "plB"]
-    assert track_emb.dtype == np.float32 and track_emb.shape == (12, 8)
-    assert playlist_emb.dtype == np.float32 and playlist_emb.shape == (2, 8)
+    width = TrainConfig(out_dim=8).embedding_dim  # `train --out-dim 8` above, default model
+    assert track_emb.dtype == np.float32 and track_emb.shape == (12, width)
+    assert playlist_emb.dtype == np.float32 and playlist_emb.shape == (2, width)
     np.testing.assert_allclose(np.linalg.norm(track_emb, axis=1), 1, atol=1e-6)
 
 

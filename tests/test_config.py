@@ -6,15 +6,24 @@ from recsys.config import TrainConfig
 from recsys.errors import RecsysError
 
 
-def test_defaults_are_the_reports_recipe():
-    config = TrainConfig()
-    assert (config.epochs, config.lr, config.hidden_dim, config.out_dim, config.dropout) == (100, 0.01, 128, 64, 0.5)
-    assert config.negatives_per_positive == 1
+def test_the_default_is_the_knowledge_graph_model_and_the_reports_recipe_is_a_preset():
+    assert TrainConfig().model == "kg"
+    config = TrainConfig.preset("gcn-paper")
+    assert (config.model, config.epochs, config.lr, config.hidden_dim, config.out_dim, config.dropout) == (
+        "gcn-paper", 100, 0.01, 128, 64, 0.5)
+    assert config.negatives_per_positive == 1 and config.embedding_dim == 64
+    assert TrainConfig(out_dim=8, layers=3).embedding_dim == 24  # kg concatenates its layers
+
+
+def test_an_unknown_preset_is_a_clear_error():
+    with pytest.raises(RecsysError, match="Unknown model 'nope'.*kg, gcn-paper"):
+        TrainConfig.preset("nope")
 
 
 @pytest.mark.parametrize("setting, value", [
     ("epochs", 0), ("lr", 0.0), ("lr", 2.0), ("hidden_dim", 0), ("out_dim", -1),
-    ("dropout", 1.0), ("negatives_per_positive", 0), ("seed", -1),
+    ("dropout", 1.0), ("negatives_per_positive", 0), ("seed", -1), ("model", "nope"), ("layers", 0),
+    ("temperature", 0.0),
 ])
 def test_out_of_range_settings_are_refused_by_name(setting, value):
     with pytest.raises(RecsysError, match=setting):

@@ -36,7 +36,7 @@ def test_first_prepare_trains_and_writes_the_cache(two_playlists_csv, tmp_path, 
     path = cache.cache_path(tmp_path / "cache", cache.file_digest(two_playlists_csv), TINY_CONFIG)
     assert path.is_file()
     assert cache.load_current_config(tmp_path / "cache") == TINY_CONFIG
-    assert recommender.embeddings.track.shape == (12, TINY_CONFIG.out_dim)
+    assert recommender.embeddings.track.shape == (12, TINY_CONFIG.embedding_dim)
     assert len(recommender.embeddings.loss_history) == TINY_CONFIG.epochs
 
 
