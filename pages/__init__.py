@@ -38,7 +38,7 @@ def recommender() -> Recommender:
         digest = _data_digest(str(data_path()), *_stamp(data_path()))
         config = current_config()
         if not cache.cache_path(cache_dir(), digest, config).exists():
-            st.info("No trained model for this data yet: training one now (about 15 seconds, once).")
+            st.info("No trained model for this data yet: training one now (about half a minute, once).")
             train_with_progress(config, digest)
         recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
@@ -48,22 +48,52 @@ def recommender() -> Recommender:
     return recommender
 
 
-def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None) -> list[float]:
-    """Train `config` on the current data, showing a progress bar; returns the loss per epoch."""
+def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None) -> tuple[list, list]:
+    """Train `config` on the current data, showing a progress bar; returns the loss and the
+    validation Recall@10 per epoch (the latter empty when nothing is held out)."""
     digest = digest or _data_digest(str(data_path()), *_stamp(data_path()))
     bar = st.progress(0.0, text="Loading songs…")
     losses: list[float] = []
+    recalls: list[float] = []
 
-    def report(epoch: int, epochs: int, loss: float) -> None:
+    def report(epoch: int, epochs: int, loss: float, recall: float | None) -> None:
         losses.append(loss)
-        bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}")
+        validation = ""
+        if recall is not None:
+            recalls.append(recall)
+            validation = f" · validation Recall@10 {recall:.3f}"
+        bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}{validation}")
         if on_epoch:
-            on_epoch(losses, epochs)
+            on_epoch(losses, recalls, epochs)
 
     catalogue = load_catalogue(data_path())
     train_and_save(catalogue, digest, cache_dir(), config, on_message=st.toast, on_epoch=report)
     bar.empty()
-    return losses
+    return losses, recalls
+
+
+def model_picker() -> None:
+    """A sidebar choice between the models trained on the current data; the one chosen is served."""
+    try:
+        digest = _data_digest(str(data_path()), *_stamp(data_path()))
+    except RecsysError:
+        return  # the page itself shows the data problem
+    current = current_config()
+    configs = cache.trained_configs(cache_dir(), digest)
+    if current not in configs:
+        configs.insert(0, current)  # not trained yet: the search page trains it
+    chosen = st.sidebar.selectbox(
+        "Model served", configs, index=configs.index(current), format_func=lambda config: config.label,
+        help="Every model trained on this data; train another on the Train page.",
+        disabled="train_request" in st.session_state,  # a switch now would stop the training run
+    )
+    if chosen != current:
+        try:
+            cache.save_current_config(cache_dir(), chosen)
+        except OSError as err:
+            st.sidebar.error(f"Cannot switch models: {escape_markdown(err.strerror or str(err))}.")
+            return
+        st.rerun()
 
 
 EVALUATION_SEEDS = [0, 1, 2]

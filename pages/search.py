@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from pages import escape_markdown, recommender
+from pages import escape_markdown, model_picker, recommender
 from recsys.charts import audio_radar
 from recsys.errors import RecsysError
 
+model_picker()
 st.title(":material/headphones: Find songs like the one you love")
 st.caption("Type a song or an artist; typos are fine. Ten songs the graph neural network finds most alike appear below.")
 query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, senorita, without me eminem", max_chars=200)
 rec = recommender()  # after the search box, so a person can type while the model loads
 report = rec.catalogue.report
-model = "knowledge-graph model" if rec.config.model == "kg" else "the report's GCN"
-st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {model}, {rec.config.epochs} epochs")
+st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
 if report.imputed or report.dropped_rows:
     st.warning("Data repaired while loading: " + "; ".join(report.lines()[1:]) + ".")
 if not query.strip():

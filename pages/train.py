@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import current_config, escape_markdown, train_with_progress
+from pages import current_config, escape_markdown, model_picker, train_with_progress
 from recsys.charts import loss_chart
 from recsys.config import MODELS, TrainConfig
 from recsys.errors import RecsysError
@@ -13,6 +13,7 @@ DESCRIPTIONS = {
     "gcn-paper": "The report's recipe: a two-layer graph convolutional network on playlists and songs.",
 }
 
+model_picker()
 st.title(":material/model_training: Train the model")
 current = current_config()
 request = st.session_state.get("train_request")  # a TrainConfig while a run is under way
@@ -37,6 +38,10 @@ with st.form("train"):
         settings["dropout"] = right.number_input("Dropout", 0.0, 0.95, start_from.dropout, step=0.05, disabled=locked)
         settings["negatives_per_positive"] = right.number_input(
             "Negatives per positive", 1, 20, start_from.negatives_per_positive, disabled=locked)
+    settings["holdout"] = left.number_input(
+        "Validation share", 0.0, 0.5, start_from.holdout or 0.2, step=0.05, disabled=locked,
+        help="Share of each playlist's songs kept out of training; Recall@10 on them is plotted after every "
+             "epoch. The model then learns from the rest. 0 learns from every song and plots the loss only.")
     start = st.form_submit_button("Start training", type="primary", disabled=locked)
 
 if start:
@@ -51,10 +56,8 @@ if request is not None:
     progress_area, chart = st.container(), st.empty()  # progress bar above the growing chart
     try:
         with progress_area:
-            history = train_with_progress(
-                request, on_epoch=lambda losses, n: chart.plotly_chart(loss_chart(losses, n), key=f"loss-{len(losses)}")
-            )
-        st.session_state.loss_history = history
+            st.session_state.loss_history = train_with_progress(request, on_epoch=lambda losses, recalls, n: (
+                chart.plotly_chart(loss_chart(losses, n, recalls), key=f"loss-{len(losses)}")))
     except RecsysError as err:
         st.error(escape_markdown(str(err)))
     finally:
@@ -63,7 +66,11 @@ if request is not None:
 
 history = st.session_state.get("loss_history")
 if history:
-    st.success(f"Trained {len(history)} epochs; final loss {history[-1]:.4f}. The search page now uses this model.")
-    st.plotly_chart(loss_chart(history), key="loss-final")
+    losses, recalls = history
+    validation = f", validation Recall@10 {recalls[-1]:.3f}" if recalls else ""
+    st.success(f"Trained {len(losses)} epochs; final loss {losses[-1]:.4f}{validation}. "
+               "The search page now uses this model.")
+    st.plotly_chart(loss_chart(losses, recalls=recalls), key="loss-final")
 else:
-    st.info(f"The app serves the {current.model} model trained with: {current.as_dict()}. Press Start to train a new one.")
+    st.info(f"The app serves the {current.label}. Press Start to train a new model; the sidebar switches "
+            "between the models trained on this data.")

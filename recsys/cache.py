@@ -92,6 +92,21 @@ def _mismatch(stored: dict, ids: IdMap, data_digest: str, config: TrainConfig) -
     return ""
 
 
+def trained_configs(cache_dir: str | Path, data_digest: str) -> list[TrainConfig]:
+    """Every model cached for this data, newest first: what the app offers to switch between."""
+    found = []
+    for path in Path(cache_dir).glob(f"embeddings-{data_digest[:16]}-*.npz"):
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                config = TrainConfig(**json.loads(str(archive["config"])))
+            made = path.stat().st_mtime
+        except Exception:  # unreadable or from an older version: never offered, rebuilt if asked for
+            continue
+        if cache_path(cache_dir, data_digest, config) == path:
+            found.append((made, config))
+    return [config for _, config in sorted(found, key=lambda pair: pair[0], reverse=True)]
+
+
 def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
     """Record `config` as the model the app and CLI serve from now on."""
     text = config_json(config).encode()
@@ -99,7 +114,7 @@ def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
 
 
 def load_current_config(cache_dir: str | Path) -> TrainConfig:
-    """The model last trained on purpose, or the report's recipe if none is recorded or readable."""
+    """The model last trained or chosen, or the default model if none is recorded or readable."""
     try:
         return TrainConfig(**json.loads((Path(cache_dir) / CURRENT_MODEL_FILE).read_text()))
     except Exception:  # missing or damaged pointer: fall back to the default recipe

@@ -2,6 +2,7 @@
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from recsys.config import AUDIO_FEATURES
 
@@ -43,15 +44,21 @@ def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
     return figure
 
 
-def loss_chart(losses: list[float], epochs: int | None = None) -> go.Figure:
-    """Training loss per epoch; the x axis spans all `epochs` so the curve grows into it live."""
+def loss_chart(losses: list[float], epochs: int | None = None, recalls: list[float] | None = None) -> go.Figure:
+    """Training loss per epoch and, when given, validation Recall@10 in a second panel beside it.
+    The x axes span all `epochs` so the curves grow into them live."""
     epoch_numbers = list(range(1, len(losses) + 1))
-    figure = go.Figure(go.Scatter(x=epoch_numbers, y=losses, mode="lines+markers", name="training loss"))
-    figure.update_layout(
-        xaxis={"title": "epoch", "range": [0.5, (epochs or max(len(losses), 1)) + 0.5]},
-        yaxis={"title": "training loss"},
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
-    )
+    span = [0.5, (epochs or max(len(losses), 1)) + 0.5]
+    panels = 2 if recalls else 1
+    figure = make_subplots(rows=1, cols=panels, horizontal_spacing=0.12)
+    figure.add_trace(go.Scatter(x=epoch_numbers, y=losses, mode="lines+markers", name="training loss"), 1, 1)
+    figure.update_yaxes(title_text="training loss", row=1, col=1)
+    if recalls:
+        figure.add_trace(go.Scatter(x=epoch_numbers[:len(recalls)], y=recalls, mode="lines+markers",
+                                    name="validation Recall@10"), 1, 2)
+        figure.update_yaxes(title_text="validation Recall@10", rangemode="tozero", row=1, col=2)
+    figure.update_xaxes(title_text="epoch", range=span)
+    figure.update_layout(showlegend=False, margin={"l": 60, "r": 20, "t": 30, "b": 40})
     return figure
 
 

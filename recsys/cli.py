@@ -137,6 +137,7 @@ SETTINGS = {
     "negatives_per_positive": ("negatives", int, "gcn-paper: negatives per positive"),
     "layers": ("layers", int, "kg: propagation layers"),
     "temperature": ("temperature", float, "kg: sharpness of the song-song loss"),
+    "holdout": ("holdout", float, "share of each playlist's songs kept out to report validation Recall@10 per epoch"),
     "seed": ("seed", int, "random seed"),
 }
 
@@ -145,8 +146,10 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _progress(epoch: int, epochs: int, loss: float) -> None:
+def _progress(epoch: int, epochs: int, loss: float, recall: float | None) -> None:
     """A one-line text progress bar on stderr, redrawn each epoch."""
     filled = round(30 * epoch / epochs)
     end = "\n" if epoch == epochs else ""
-    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] epoch {epoch}/{epochs} loss {loss:.4f}", end=end, file=sys.stderr)
+    validation = "" if recall is None else f" validation Recall@10 {recall:.4f}"
+    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] epoch {epoch}/{epochs} loss {loss:.4f}{validation}",
+          end=end, file=sys.stderr)

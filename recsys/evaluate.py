@@ -11,11 +11,11 @@ import pandas as pd
 from recsys import cache
 from recsys.baselines import (
     ArtistAlbum, AudioFeatures, CoOccurrence, GCNPaper, KnowledgeGraphModel, LightGCNBaseline, Model, Popularity,
-    Random,
+    Random, VectorModel,
 )
 from recsys.errors import RecsysError
 from recsys.load import Catalogue
-from recsys.metrics import genre_coherence, ranking_metrics
+from recsys.metrics import genre_coherence, ranking_metrics, recall_at
 from recsys.split import Split, holdout_split
 
 MODELS: dict[str, Callable[[], Model]] = {
@@ -81,6 +81,12 @@ class EvaluationTask:
                              "genre_coherence": coherence if view == VIEWS[0] else np.nan,
                              "fit_seconds": fit_seconds})
         return rows
+
+    def song_recall(self, track_vectors: np.ndarray) -> float:
+        """Song → songs Recall@10 of track vectors over every held-out track: what training follows."""
+        model = VectorModel()
+        model._set_vectors(track_vectors)
+        return recall_at(model.set_scores(self.sets), self.exclude, self.pos_row, self.pos_col, NEIGHBOURS)
 
     def _by_subset(self, scores: np.ndarray) -> dict[str, dict]:
         """Metrics over all held-out tracks, over warm ones only and over cold-start ones only.

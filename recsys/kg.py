@@ -36,6 +36,11 @@ class KnowledgeGraph:
     pos_playlist: torch.Tensor  # (E,) training playlist–track edges, playlist node
     pos_track: torch.Tensor  # (E,) the track node
 
+    @property
+    def tracks(self) -> slice:
+        """Where the track nodes sit in the index space."""
+        return slice(self.num_playlists, self.num_playlists + self.num_tracks)
+
 
 def build_knowledge_graph(catalogue: Catalogue) -> KnowledgeGraph:
     """Typed edges from the catalogue's playlist edges, track metadata and playlist genres."""
@@ -81,8 +86,6 @@ class KGRec(nn.Module):
         self.project = nn.Linear(feature_dim, dim)
         self.relation_weight = nn.Parameter(torch.zeros(len(RELATIONS)))  # softplus(0) ≈ 0.69 each
         self.convs = nn.ModuleList(LGConv() for _ in range(layers))
-        self.track_mask = torch.zeros(graph.num_nodes, 1)
-        self.track_mask[graph.num_playlists:graph.num_playlists + graph.num_tracks] = 1.0
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         """(N, dim·layers) node vectors from track features (T, feature_dim): the propagated layers.
@@ -92,8 +95,8 @@ class KGRec(nn.Module):
         """
         g = self.graph
         track_start = self.project(features)  # (T, dim)
-        h = self.embedding.weight * (1 - self.track_mask)  # tracks have no free vector
-        h = torch.cat([h[:g.num_playlists], track_start, h[g.num_playlists + g.num_tracks:]])
+        free = self.embedding.weight  # its track rows are never used: tracks have no free vector
+        h = torch.cat([free[:g.num_playlists], track_start, free[g.tracks.stop:]])
         weight = F.softplus(self.relation_weight)[g.relation]  # (2R,) how much each relation counts
         layers = [h]
         for conv in self.convs:
@@ -116,8 +119,8 @@ def song_loss(z: torch.Tensor, anchor, partner, negative, temperature: float) ->
     return -F.logsigmoid(temperature * ((u * v).sum(-1) - (u * w).sum(-1))).mean()
 
 
-def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch=None) -> Embeddings:
-    """Train KGRec with the song–song loss; `on_epoch(epoch, epochs, loss)` after each epoch."""
+def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch) -> Embeddings:
+    """Train KGRec with the song–song loss; `on_epoch(epoch, loss, current track vectors)` after each epoch."""
     graph = build_knowledge_graph(catalogue)
     features = torch.from_numpy(catalogue.features)
     model = KGRec(graph, features.shape[1], config.out_dim, config.layers)
@@ -132,9 +135,12 @@ def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch=None) -> Embedd
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-        if on_epoch:
-            on_epoch(epoch, config.epochs, losses[-1])
-    with torch.no_grad():
-        z = model(features)  # (N, out_dim·layers)
-    P, T = graph.num_playlists, graph.num_tracks
-    return Embeddings.from_raw(track=z[P:P + T].numpy(), playlist=z[:P].numpy(), loss_history=losses)
+        on_epoch(epoch, losses[-1], lambda: _vectors(model, features)[graph.tracks].numpy())
+    z = _vectors(model, features)
+    return Embeddings.from_raw(track=z[graph.tracks].numpy(), playlist=z[:graph.num_playlists].numpy(),
+                               loss_history=losses)
+
+
+@torch.no_grad()
+def _vectors(model: KGRec, features: torch.Tensor) -> torch.Tensor:
+    return model(features)  # (N, out_dim·layers)

@@ -36,6 +36,16 @@ def ranking_metrics(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray
     return results
 
 
+def recall_at(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray, k: int) -> float:
+    """Recall@k alone, as ranking_metrics computes it: cheap enough to follow every training epoch."""
+    if len(pos_row) == 0:
+        return float("nan")
+    scores = torch.from_numpy(np.where(exclude, -np.inf, scores).astype(np.float32))
+    recall = LinkPredRecall(k)
+    recall.update(scores.topk(min(k, scores.shape[1]), dim=1).indices, (torch.from_numpy(pos_row), torch.from_numpy(pos_col)))
+    return float(recall.compute())
+
+
 def auc(scores: torch.Tensor, exclude: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray) -> float:
     """Mean over rows of P(a held-out track outscores a track the playlist never had); ties count ½.
 

@@ -3,6 +3,7 @@ knowledge-graph model in recsys.kg."""
 
 from collections.abc import Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch_geometric.data import Data
@@ -10,28 +11,47 @@ from torch_geometric.data import Data
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.errors import RecsysError
+from recsys.evaluate import EvaluationTask
 from recsys.graph import build_graph
 from recsys.kg import train_kg
 from recsys.load import Catalogue
 from recsys.model import GNNRec, link_logits
+from recsys.split import holdout_split
 
-# Called after each epoch with (epoch number from 1, epochs in all, that epoch's loss).
-EpochCallback = Callable[[int, int, float], None]
+# Called after each epoch with (epoch number from 1, epochs in all, that epoch's loss, validation
+# Recall@10 or None when config.holdout is 0).
+EpochCallback = Callable[[int, int, float, float | None], None]
+# What a trainer reports after each epoch: (epoch, loss, a function giving the current track vectors).
+TrainerCallback = Callable[[int, float, Callable[[], np.ndarray]], None]
 
 
 def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None) -> Embeddings:
-    """Train `config.model` from scratch, reproducibly for a given seed; normalised embeddings."""
+    """Train `config.model` from scratch, reproducibly for a given seed; normalised embeddings.
+
+    With `config.holdout` > 0, that share of each playlist's songs is kept out of training and the
+    song → songs Recall@10 on them is measured after every epoch (the evaluation's split and metric).
+    """
     if len(catalogue.edge_track) == 0:
         raise RecsysError(
             "No song in the data is in a playlist (every playlist_id is empty); the model learns "
             "from playlists, so add rows that place songs in playlists."
         )
+    validation = None
+    if config.holdout > 0:
+        validation = EvaluationTask(catalogue, holdout_split(catalogue, config.seed, config.holdout), config.seed)
+        catalogue = validation.split.train
+
+    def report(epoch: int, loss: float, current_tracks: Callable[[], np.ndarray]) -> None:
+        if on_epoch:
+            recall = validation.song_recall(current_tracks()) if validation else None
+            on_epoch(epoch, config.epochs, loss, recall)
+
     torch.manual_seed(config.seed)
     trainer = train_kg if config.model == "kg" else train_gcn
-    return trainer(catalogue, config, on_epoch)
+    return trainer(catalogue, config, report)
 
 
-def train_gcn(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None) -> Embeddings:
+def train_gcn(catalogue: Catalogue, config: TrainConfig, on_epoch: TrainerCallback) -> Embeddings:
     """The report's recipe: GNNRec on observed edges against random pairs."""
     graph = build_graph(catalogue, config.seed)
     model = GNNRec(graph.num_features, config)
@@ -40,8 +60,7 @@ def train_gcn(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback
     losses = []
     for epoch in range(1, config.epochs + 1):
         losses.append(train_epoch(model, graph, optimizer, config, sampler))
-        if on_epoch:
-            on_epoch(epoch, config.epochs, losses[-1])
+        on_epoch(epoch, losses[-1], lambda: embed(model, graph)[graph.num_playlists:].numpy())
     z = embed(model, graph)
     return Embeddings.from_raw(
         track=z[graph.num_playlists:].numpy(), playlist=z[: graph.num_playlists].numpy(), loss_history=losses

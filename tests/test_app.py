@@ -1,5 +1,7 @@
 """The Streamlit pages, driven headless through streamlit.testing.v1.AppTest."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,6 +10,7 @@ from recsys import cache
 from recsys.config import AUDIO_FEATURES, TrainConfig
 from recsys.evaluate import MODELS
 from recsys.load import load_catalogue
+from recsys.pipeline import train_and_save
 from tests.conftest import write_songs_csv
 
 FAST = TrainConfig(epochs=3, hidden_dim=16, out_dim=8)
@@ -89,12 +92,28 @@ def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
     number_input(app, "Embedding dimension per layer").set_value(8)
     app.button[0].click().run()
     assert not app.exception
-    history = app.session_state["loss_history"]
-    assert len(history) == 2 and all(np.isfinite(history))
-    trained = TrainConfig(epochs=2, out_dim=8)  # the knowledge-graph model's preset, two settings changed
+    losses, recalls = app.session_state["loss_history"]
+    assert len(losses) == 2 and all(np.isfinite(losses))
+    assert len(recalls) == 2 and all(0 <= recall <= 1 for recall in recalls)  # the page validates by default
+    assert "validation Recall@10" in app.get("plotly_chart")[-1].proto.spec  # plotted beside the loss
+    trained = TrainConfig(epochs=2, out_dim=8, holdout=0.2)  # the kg preset, two settings changed, 20% held out
     assert cache.load_current_config(cache_dir) == trained
     assert cache.cache_path(cache_dir, cache.file_digest(path), trained).exists()
     assert "final loss" in app.success[0].value
+
+
+def test_a_validation_share_of_zero_trains_on_everything_and_plots_the_loss_alone(app_env):
+    _, cache_dir = app_env
+    app = open_app("pages/train.py")
+    number_input(app, "Epochs").set_value(2)
+    number_input(app, "Validation share").set_value(0.0)
+    app.button[0].click().run()
+    assert not app.exception
+    losses, recalls = app.session_state["loss_history"]
+    assert len(losses) == 2 and recalls == []
+    assert "validation Recall@10" not in app.get("plotly_chart")[-1].proto.spec
+    current = cache.load_current_config(cache_dir)
+    assert (current.epochs, current.holdout) == (2, 0.0)
 
 
 def test_training_page_can_train_the_reports_recipe_instead(app_env):
@@ -107,7 +126,22 @@ def test_training_page_can_train_the_reports_recipe_instead(app_env):
     number_input(app, "Embedding dimension").set_value(8)
     app.button[0].click().run()
     assert not app.exception
-    assert cache.load_current_config(cache_dir) == TrainConfig.preset("gcn-paper", epochs=2, hidden_dim=16, out_dim=8)
+    assert cache.load_current_config(cache_dir) == TrainConfig.preset(
+        "gcn-paper", epochs=2, hidden_dim=16, out_dim=8, holdout=0.2)
+
+
+def test_the_sidebar_switches_between_trained_models(app_env):
+    path, cache_dir = app_env
+    app = open_app()  # trains FAST, the current model
+    other = dataclasses.replace(FAST, epochs=2)
+    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)  # now the current one
+    picker = app.run().sidebar.selectbox[0]
+    assert picker.options == [other.label, FAST.label]  # newest first
+    assert picker.value == other
+    picker.set_value(FAST).run()
+    assert not app.exception
+    assert cache.load_current_config(cache_dir) == FAST
+    assert FAST.label in " ".join(c.value for c in app.caption)  # the search page serves it at once
 
 
 def test_a_bad_data_file_is_one_clear_error(app_env, monkeypatch, tmp_path):

@@ -179,3 +179,18 @@ def test_file_digest_of_a_missing_file_is_a_recsys_error(tmp_path):
 
     with pytest.raises(RecsysError, match="Cannot read"):
         cache.file_digest(tmp_path / "missing.csv")
+
+
+def test_trained_configs_lists_this_datas_readable_models_newest_first(tmp_path):
+    import os
+
+    older, newer = CONFIG, dataclasses.replace(CONFIG, epochs=9)
+    for stamp, config in ((1_000, older), (2_000, newer)):
+        path = cache.cache_path(tmp_path, DIGEST, config)
+        cache.save(path, make_embeddings(), IDS, DIGEST, config)
+        os.utime(path, (stamp, stamp))
+    other_data = cache.cache_path(tmp_path, "f" * 64, CONFIG)
+    cache.save(other_data, make_embeddings(), IDS, "f" * 64, CONFIG)
+    cache.cache_path(tmp_path, DIGEST, dataclasses.replace(CONFIG, seed=5)).write_bytes(b"not an npz")
+    assert cache.trained_configs(tmp_path, DIGEST) == [newer, older]
+    assert cache.trained_configs(tmp_path / "nothing-here", DIGEST) == []

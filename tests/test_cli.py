@@ -40,6 +40,14 @@ def test_train_prints_the_final_loss_and_records_the_current_model(two_playlists
     assert (current.epochs, current.hidden_dim, current.out_dim, current.seed) == (3, 16, 8, 4)
 
 
+def test_train_with_a_holdout_prints_validation_recall_each_epoch(two_playlists_csv, tmp_path, capsys):
+    code = main(["train", "--data", str(two_playlists_csv), "--cache-dir", str(tmp_path), *TRAIN_FAST, "--holdout", "0.4"])
+    _, err = capsys.readouterr()
+    assert code == 0
+    assert err.count("validation Recall@10 ") == 3  # once per epoch, on the redrawn progress line
+    assert cache.load_current_config(tmp_path).holdout == 0.4
+
+
 def test_recommend_prints_the_match_then_k_ranked_lines(trained, capsys):
     assert main(["recommend", "song a2 artist a2", "-k", "3", *trained]) == 0
     out, err = capsys.readouterr()

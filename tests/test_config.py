@@ -1,4 +1,4 @@
-"""TrainConfig: the report's recipe by default, and a clear error for settings that cannot train."""
+"""TrainConfig: the knowledge-graph model by default, the report's recipe as a preset, and a clear error for settings that cannot train."""
 
 import pytest
 
@@ -23,7 +23,7 @@ def test_an_unknown_preset_is_a_clear_error():
 @pytest.mark.parametrize("setting, value", [
     ("epochs", 0), ("lr", 0.0), ("lr", 2.0), ("hidden_dim", 0), ("out_dim", -1),
     ("dropout", 1.0), ("negatives_per_positive", 0), ("seed", -1), ("model", "nope"), ("layers", 0),
-    ("temperature", 0.0),
+    ("temperature", 0.0), ("holdout", -0.1), ("holdout", 0.6),
 ])
 def test_out_of_range_settings_are_refused_by_name(setting, value):
     with pytest.raises(RecsysError, match=setting):
@@ -40,3 +40,9 @@ def test_an_integer_learning_rate_is_the_same_model_as_its_float():
     assert TrainConfig(lr=1) == TrainConfig(lr=1.0)
     assert isinstance(TrainConfig(lr=1).lr, float)
     assert TrainConfig(lr=1).as_dict() == TrainConfig(lr=1.0).as_dict()
+
+
+def test_label_names_the_model_and_its_main_settings():
+    assert TrainConfig().label == "knowledge-graph model · 40 epochs · lr 0.03 · seed 0"
+    assert TrainConfig.preset("gcn-paper", holdout=0.2, seed=3).label == (
+        "the report's GCN · 100 epochs · lr 0.01 · seed 3 · 20% held out")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from recsys.metrics import genre_coherence, ranking_metrics
+from recsys.metrics import genre_coherence, ranking_metrics, recall_at
 
 # Row 0 ranks tracks 0..5 in order and has trained on track 0; its held-out tracks are 1 and 4,
 # ranked 1st and 4th of the five left. Row 1 ranks them in reverse, trained on track 5; its
@@ -22,6 +22,13 @@ def metrics():
 def test_recall_and_hit_rate(metrics):
     assert metrics["recall@10"] == pytest.approx(1.0)
     assert metrics["hit_rate@10"] == pytest.approx(1.0)
+
+
+def test_recall_at_a_small_k_by_hand():
+    # @1: row 0's top pick is held-out track 1 (1 of its 2), row 1's top pick track 4 is not its 1.
+    assert recall_at(SCORES, EXCLUDE, POS_ROW, POS_COL, k=1) == pytest.approx((1 / 2 + 0) / 2)
+    assert recall_at(SCORES, EXCLUDE, POS_ROW, POS_COL, k=10) == pytest.approx(1.0)
+    assert np.isnan(recall_at(SCORES, EXCLUDE, POS_ROW[:0], POS_COL[:0], k=10))
 
 
 def test_ndcg_by_hand(metrics):

@@ -21,9 +21,22 @@ def small(model: str, **changes) -> TrainConfig:
 def test_on_epoch_is_called_once_per_epoch_with_the_loss(model, two_playlists):
     calls = []
     embeddings = train(two_playlists, small(model), on_epoch=lambda *args: calls.append(args))
-    assert [(epoch, total) for epoch, total, _ in calls] == [(e, 5) for e in range(1, 6)]
-    assert [loss for _, _, loss in calls] == list(embeddings.loss_history)
-    assert all(isinstance(loss, float) and np.isfinite(loss) for _, _, loss in calls)
+    assert [(epoch, total) for epoch, total, _, _ in calls] == [(e, 5) for e in range(1, 6)]
+    assert [loss for _, _, loss, _ in calls] == list(embeddings.loss_history)
+    assert all(isinstance(loss, float) and np.isfinite(loss) for _, _, loss, _ in calls)
+    assert all(recall is None for *_, recall in calls)  # nothing held out, nothing to validate on
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_holdout_reports_validation_recall_each_epoch_and_trains_without_it(model, two_playlists):
+    calls = []
+    held_out = train(two_playlists, small(model, holdout=0.4), on_epoch=lambda *args: calls.append(args))
+    recalls = [recall for *_, recall in calls]
+    assert len(recalls) == 5 and all(0 <= recall <= 1 for recall in recalls)
+    # Each 6-song playlist gives up 2 songs: every song still gets a vector, but from fewer edges.
+    everything = train(two_playlists, small(model))
+    assert held_out.track.shape == everything.track.shape
+    assert not np.array_equal(held_out.track, everything.track)
 
 
 @pytest.mark.parametrize("model", MODELS)
