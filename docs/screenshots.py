@@ -38,6 +38,8 @@ def training_page(page) -> None:
         "() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) >= 30",
         timeout=120_000,
     )
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)  # let plotly finish drawing
     page.screenshot(path=OUT / "training.png")
     page.get_by_text("final loss").wait_for(timeout=300_000)
 
@@ -45,5 +47,5 @@ def training_page(page) -> None:
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
     search_page(browser.new_page(viewport={"width": 1300, "height": 1900}))
-    training_page(browser.new_page(viewport={"width": 1300, "height": 1150}))
+    training_page(browser.new_page(viewport={"width": 1300, "height": 1250}))
     browser.close()

@@ -38,8 +38,10 @@ def recommender() -> Recommender:
         digest = _data_digest(str(data_path()), *_stamp(data_path()))
         config = current_config()
         if not cache.cache_path(cache_dir(), digest, config).exists():
-            st.info("No trained model for this data yet: training one now (about half a minute, once).")
+            notice = st.empty()
+            notice.info("No trained model for this data yet: training one now (about half a minute, once).")
             train_with_progress(config, digest)
+            notice.empty()
         recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
         st.error(escape_markdown(str(err)))  # messages quote file names, which may hold markdown

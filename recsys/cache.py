@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -116,9 +117,14 @@ def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
 def load_current_config(cache_dir: str | Path) -> TrainConfig:
     """The model last trained or chosen, or the default model if none is recorded or readable."""
     try:
-        return TrainConfig(**json.loads((Path(cache_dir) / CURRENT_MODEL_FILE).read_text()))
-    except Exception:  # missing or damaged pointer: fall back to the default recipe
-        return TrainConfig()
+        settings = json.loads((Path(cache_dir) / CURRENT_MODEL_FILE).read_text())
+        # A pointer from a version with other settings meant another model: filling the gaps with
+        # today's defaults would serve a model nobody chose.
+        if set(settings) == {setting.name for setting in fields(TrainConfig)}:
+            return TrainConfig(**settings)
+    except Exception:  # missing or damaged pointer
+        pass
+    return TrainConfig()
 
 
 def write_atomically(path: Path, write) -> None:

@@ -1,6 +1,7 @@
 """recsys/cache.py: round trip, staleness, unreadable files, atomic writes, the current-model pointer."""
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -160,8 +161,11 @@ def test_current_config_round_trip(tmp_path):
     assert cache.load_current_config(tmp_path) == chosen
 
 
-@pytest.mark.parametrize("content", [None, "{not json", '{"epochs": 0}', '{"colour": "red"}', "[1, 2]"],
-                         ids=["missing", "garbage", "invalid value", "unknown field", "not an object"])
+@pytest.mark.parametrize("content", [
+    None, "{not json", json.dumps({**TrainConfig().as_dict(), "epochs": 0}),
+    json.dumps({**TrainConfig().as_dict(), "colour": "red"}), "[1, 2]", '{"epochs": 100, "lr": 0.01, "seed": 0}',
+],
+                         ids=["missing", "garbage", "invalid value", "unknown field", "not an object", "older version"])
 def test_current_config_falls_back_to_the_default(tmp_path, content):
     if content is not None:
         (tmp_path / cache.CURRENT_MODEL_FILE).write_text(content)
