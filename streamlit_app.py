@@ -8,4 +8,5 @@ st.navigation([
     st.Page("pages/search.py", title="Find similar songs", icon=":material/search:", default=True),
     st.Page("pages/train.py", title="Train the model", icon=":material/model_training:"),
     st.Page("pages/evaluation.py", title="Evaluation", icon=":material/leaderboard:"),
+    st.Page("pages/data.py", title="Your data", icon=":material/upload_file:"),
 ]).run()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from recsys import cache
+from recsys import cache, datasets
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
@@ -17,8 +17,24 @@ from recsys.pipeline import Recommender, prepare, train_and_save
 
 
 def data_path() -> Path:
-    """The songs CSV: `RECSYS_DATA` if set (deployments, tests), else the shipped file."""
-    return Path(os.environ.get("RECSYS_DATA") or DEFAULT_DATA)
+    """The songs CSV: `RECSYS_DATA` if set (deployments, tests), else an upload chosen on the Data
+    page, else the shipped file."""
+    if os.environ.get("RECSYS_DATA"):
+        return Path(os.environ["RECSYS_DATA"])
+    upload = datasets.current_upload(cache_dir())
+    return upload[0] if upload else DEFAULT_DATA
+
+
+def data_name() -> str:
+    """What to call the served data: the name it was uploaded as, or its file name."""
+    upload = None if os.environ.get("RECSYS_DATA") else datasets.current_upload(cache_dir())
+    return upload[1] if upload else data_path().name
+
+
+def data_report() -> list[str]:
+    """The LoadReport lines of the served data (loaded once per file version)."""
+    path = data_path()
+    return list(_report_lines(str(path), *_stamp(path)))
 
 
 def cache_dir() -> Path:
@@ -147,6 +163,11 @@ def _show_once(messages: tuple[str, ...]) -> None:
         if text not in seen:
             seen.add(text)
             st.toast(text)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    return tuple(load_catalogue(path).report.lines())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -13,7 +13,7 @@ query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, 
 rec = recommender()  # after the search box, so a person can type while the model loads
 report = rec.catalogue.report
 st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
-if report.imputed or report.dropped_rows:
+if report.repairs:
     st.warning("Data repaired while loading: " + "; ".join(report.lines()[1:]) + ".")
 if not query.strip():
     st.info("Start typing a song title, an artist, or both.")

@@ -1,5 +1,12 @@
-"""Load the songs CSV into a clean catalogue: one row per track, one edge per (playlist, track)."""
+"""Load the songs CSV into a clean catalogue: one row per track, one edge per (playlist, track).
 
+Files come from people's own exports, so the reader finds the delimiter (comma, semicolon, tab or
+bar) and the encoding (UTF-8, with or without a byte-order mark, else Latin-1) itself, and every
+repair it makes is counted in the LoadReport with the first rows it concerned.
+"""
+
+import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +18,15 @@ from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
 TEXT_COLUMNS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c not in AUDIO_FEATURES)
+DELIMITERS = (",", ";", "\t", "|")
+# Spotify's documented ranges. A value outside one is an error in the file, so it is treated like a
+# missing value (imputed and reported) rather than stretching the 0–1 scaling of every other song.
+FEATURE_RANGES = {
+    "danceability": (0, 1), "energy": (0, 1), "key": (-1, 11), "loudness": (-60, 5), "mode": (0, 1),
+    "speechiness": (0, 1), "acousticness": (0, 1), "instrumentalness": (0, 1), "liveness": (0, 1),
+    "valence": (0, 1), "tempo": (0, 300), "duration_ms": (1, np.inf),
+}
+EXAMPLE_ROWS = 3  # rows named in a report line or an error
 
 
 @dataclass
@@ -24,20 +40,49 @@ class LoadReport:
     cold_start_tracks: int
     duplicate_rows: int  # repeated (playlist, track) rows, merged into one edge
     dropped_rows: int  # rows without a track_id
-    imputed: dict = field(default_factory=dict)  # feature -> tracks whose value was missing
+    imputed: dict = field(default_factory=dict)  # feature -> (tracks missing or non-numeric, first rows)
+    out_of_range: dict = field(default_factory=dict)  # feature -> (tracks outside FEATURE_RANGES, first rows)
+    conflicting: tuple = (0, [])  # (track_ids whose rows disagree on title/artist/album, first rows)
+    extra_columns: list = field(default_factory=list)  # columns the app does not use
+    encoding: str = "UTF-8"
+    delimiter: str = ","
 
     def lines(self) -> list[str]:
         out = [
             f"{self.rows:,} rows → {self.tracks:,} tracks, {self.playlists:,} playlists, "
             f"{self.edges:,} playlist–track edges, {self.cold_start_tracks:,} tracks in no playlist"
         ]
+        if self.encoding != "UTF-8" or self.delimiter != ",":
+            out.append(f"read as {self.encoding} text separated by {DELIMITER_NAMES[self.delimiter]}")
         if self.duplicate_rows:
             out.append(f"{self.duplicate_rows:,} repeated (playlist, track) rows merged into one edge each")
         if self.dropped_rows:
             out.append(f"{self.dropped_rows:,} rows without a track_id dropped")
-        for name, count in self.imputed.items():
-            out.append(f"{count:,} tracks had a missing or non-numeric {name}; used the column median")
+        for name, (count, rows) in self.imputed.items():
+            out.append(f"{count:,} tracks had a missing or non-numeric {name} ({_rows(rows)}); used the column median")
+        for name, (count, rows) in self.out_of_range.items():
+            low, high = FEATURE_RANGES[name]
+            out.append(f"{count:,} tracks had a {name} outside {low:g} to {high:g} ({_rows(rows)}); used the column median")
+        if self.conflicting[0]:
+            out.append(f"{self.conflicting[0]:,} track_ids have rows that disagree on title, artist or album "
+                       f"({_rows(self.conflicting[1])}); each track keeps its first row's")
+        if self.extra_columns:
+            out.append(f"column(s) not used: {', '.join(self.extra_columns[:10])}")
         return out
+
+    @property
+    def repairs(self) -> bool:
+        """Whether loading changed or dropped anything a person should know about."""
+        return bool(self.dropped_rows or self.imputed or self.out_of_range or self.conflicting[0])
+
+
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+
+
+def _rows(rows: list[int]) -> str:
+    """ "row 5" / "rows 5, 9, 12" / "rows 5, 9, 12, …": file rows, the header being row 1."""
+    shown = ", ".join(str(r) for r in rows[:EXAMPLE_ROWS])
+    return f"row {shown}" if len(rows) == 1 else f"rows {shown}{', …' if len(rows) > EXAMPLE_ROWS else ''}"
 
 
 @dataclass
@@ -56,12 +101,12 @@ class Catalogue:
 
 def load_catalogue(path: str | Path) -> Catalogue:
     """Read and clean the CSV at `path`; raise RecsysError naming the problem if it is unusable."""
-    frame = _read_csv(Path(path))
+    frame, source = _read_csv(Path(path))
     rows = len(frame)
     frame = frame[frame["track_id"] != ""]
     if frame.empty:
-        raise RecsysError(f"{path}: no usable rows (every row lacks a track_id).")
-    tracks, raw, imputed = _tracks(frame)
+        raise RecsysError(f"{path}: no usable rows: every row's track_id is empty. Fill in track_id, one per song.")
+    tracks, raw, repairs = _tracks(frame)
     playlists = _playlists(frame)
     ids = IdMap.from_ids(playlists["playlist_id"], tracks["track_id"])
     pairs = frame.loc[frame["playlist_id"] != "", ["playlist_id", "track_id"]]
@@ -72,7 +117,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     report = LoadReport(
         rows=rows, tracks=len(tracks), playlists=len(playlists), edges=len(edges),
         cold_start_tracks=int((tracks["playlist_count"] == 0).sum()),
-        duplicate_rows=len(pairs) - len(edges), dropped_rows=rows - len(frame), imputed=imputed,
+        duplicate_rows=len(pairs) - len(edges), dropped_rows=rows - len(frame), **repairs, **source,
     )
     return Catalogue(tracks, playlists, ids, edge_playlist.astype(np.int64), edge_track.astype(np.int64),
                      raw, min_max_scale(raw), report)
@@ -85,52 +130,88 @@ def min_max_scale(values: np.ndarray) -> np.ndarray:
     return ((values - low) / span).astype(np.float32)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path) -> tuple[pd.DataFrame, dict]:
+    """The parsed file and how it was read (encoding, delimiter, unused columns)."""
     if not path.is_file():
         raise RecsysError(f"Data file not found: {path}")
     try:
-        frame = _parse(path)
-    except pd.errors.EmptyDataError:
-        raise RecsysError(f"{path}: the file is empty.") from None
-    except (ValueError, UnicodeDecodeError, OSError) as err:
-        raise RecsysError(f"{path}: could not be read as a CSV file ({_first_line(err)}).") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+        data = path.read_bytes()
+    except OSError as err:
+        raise RecsysError(f"{path}: cannot be read ({err.strerror or err}).") from None
+    if not data.strip():
+        raise RecsysError(f"{path}: the file is empty. Export the songs as CSV with a header row and try again.")
+    if b"\x00" in data[:65536]:
+        raise RecsysError(f"{path}: this is not a CSV file (it holds binary data). Export the songs as CSV text.")
+    text, encoding = _decode(data)
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    delimiter = _delimiter(first_line)
+    header = [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter))]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise RecsysError(f"{path}: missing required column(s): {', '.join(missing)}.")
+        raise RecsysError(
+            f"{path}: missing required column(s): {', '.join(missing)}. The first row must be a header naming "
+            f"{', '.join(REQUIRED_COLUMNS)}; this file's header has: {', '.join(header[:12])[:300]}"
+            f"{', …' if len(header) > 12 else ''}."
+        )
+    try:
+        frame = _parse(data, encoding, delimiter)
+    except (ValueError, OSError) as err:
+        raise RecsysError(f"{path}: could not be read as a CSV file ({_first_line(err)}).") from None
     if frame.empty:
-        raise RecsysError(f"{path}: no usable rows (the file has a header but no data).")
+        raise RecsysError(f"{path}: the file has a header but no rows of songs.")
     for column in TEXT_COLUMNS:
         frame[column] = frame[column].str.strip() if column in frame.columns else ""
-    return frame
+    extra = [c for c in frame.columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    return frame, {"encoding": encoding, "delimiter": delimiter, "extra_columns": extra}
 
 
-def _parse(path: Path) -> pd.DataFrame:
+def _decode(data: bytes) -> tuple[str, str]:
+    """The file's text and encoding: UTF-8 (a byte-order mark is fine), else Latin-1, which never fails."""
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _delimiter(header: str) -> str:
+    """The candidate that splits the header line into the most fields; a comma by default."""
+    return max(DELIMITERS, key=lambda candidate: (header.count(candidate), candidate == ","))
+
+
+def _parse(data: bytes, encoding: str, delimiter: str) -> pd.DataFrame:
     """The CSV with stripped column names; text columns as text, audio features as floats.
 
     Text is read with no NA guessing: a song titled "NA" is a title, not a gap. Features are
     parsed by Arrow as floats when every value is a number, else read as text and coerced
     (and imputed) by `_tracks`.
     """
-    names = {str(raw).strip(): raw for raw in pd.read_csv(path, nrows=0).columns}
+    options = {"keep_default_na": False, "engine": "pyarrow", "sep": delimiter, "encoding": encoding.lower()}
+    names = {str(raw).strip(): raw for raw in pd.read_csv(io.BytesIO(data), nrows=0, sep=delimiter,
+                                                          encoding=encoding.lower()).columns}
     text = {names[c]: str for c in TEXT_COLUMNS if c in names}
     features = [names[c] for c in AUDIO_FEATURES if c in names]
-    options = {"keep_default_na": False, "engine": "pyarrow"}
     try:
-        frame = pd.read_csv(path, dtype=text | dict.fromkeys(features, "float64"), **options)
+        frame = pd.read_csv(io.BytesIO(data), dtype=text | dict.fromkeys(features, "float64"), **options)
     except ValueError:  # a feature value that is not a number
-        frame = pd.read_csv(path, dtype=text | dict.fromkeys(features, str), **options)
+        frame = pd.read_csv(io.BytesIO(data), dtype=text | dict.fromkeys(features, str), **options)
     return frame.rename(columns=lambda raw: str(raw).strip())
 
 
 def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
-    """One row per track_id (its first row's metadata and features), features imputed."""
-    first = frame.drop_duplicates("track_id").reset_index(drop=True)
+    """One row per track_id (its first row's metadata and features), features imputed; and the
+    LoadReport fields that say what was repaired."""
+    first = frame.drop_duplicates("track_id")
+    file_rows = first.index.to_numpy() + 2  # the header is row 1
+    first = first.reset_index(drop=True)
     numeric = pd.DataFrame({name: _to_float(first[name]) for name in AUDIO_FEATURES})
-    numeric = numeric.replace([np.inf, -np.inf], np.nan)
-    missing = numeric.isna().sum()
-    empty = [name for name in AUDIO_FEATURES if missing[name] == len(numeric)]
+    absent = numeric.isna() | np.isinf(numeric)
+    outside = pd.DataFrame({name: ~absent[name] & ~numeric[name].between(*FEATURE_RANGES[name])
+                            for name in AUDIO_FEATURES})
+    numeric = numeric.mask(absent | outside)
+    empty = [name for name in AUDIO_FEATURES if numeric[name].isna().all()]
     if empty:
-        raise RecsysError(f"No numeric values in column(s): {', '.join(empty)}.")
+        raise RecsysError(f"No usable numeric values in column(s): {', '.join(empty)} ({_rows(file_rows.tolist())}). "
+                          "Fill them with numbers.")
     numeric = numeric.fillna(numeric.median())
     tracks = pd.DataFrame({
         "track_id": first["track_id"],
@@ -140,8 +221,25 @@ def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
         "track_popularity": pd.to_numeric(first["track_popularity"], errors="coerce"),
         "genre": _main_genre(frame, first["track_id"]),
     })
-    imputed = {name: int(missing[name]) for name in AUDIO_FEATURES if missing[name]}
-    return tracks, numeric.to_numpy(dtype=np.float64), imputed
+    repairs = {
+        "imputed": _where(absent, file_rows), "out_of_range": _where(outside, file_rows),
+        "conflicting": _conflicts(frame),
+    }
+    return tracks, numeric.to_numpy(dtype=np.float64), repairs
+
+
+def _where(flags: pd.DataFrame, file_rows: np.ndarray) -> dict:
+    """feature -> (how many rows are flagged, their first file rows), for flagged features only."""
+    return {name: (int(flags[name].sum()), file_rows[flags[name].to_numpy()][:EXAMPLE_ROWS].tolist())
+            for name in flags.columns if flags[name].any()}
+
+
+def _conflicts(frame: pd.DataFrame) -> tuple[int, list[int]]:
+    """track_ids whose rows name different titles, artists or albums: (how many, first file rows)."""
+    identity = frame[["track_id", "track_name", "track_artist", "track_album_name"]].drop_duplicates()
+    clashing = identity["track_id"].duplicated(keep=False)
+    later = identity.index[clashing & identity["track_id"].duplicated()]  # the disagreeing rows
+    return int(identity.loc[clashing, "track_id"].nunique()), (later.to_numpy() + 2)[:EXAMPLE_ROWS].tolist()
 
 
 def _to_float(text: pd.Series) -> pd.Series:

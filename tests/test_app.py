@@ -1,12 +1,13 @@
 """The Streamlit pages, driven headless through streamlit.testing.v1.AppTest."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recsys import cache
+from recsys import cache, datasets
 from recsys.config import AUDIO_FEATURES, TrainConfig
 from recsys.evaluate import MODELS
 from recsys.load import load_catalogue
@@ -21,7 +22,8 @@ def app_env(tmp_path, monkeypatch):
     """A 30-song, 3-playlist CSV and a cache dir whose current model trains in a blink."""
     rng = np.random.default_rng(0)
     rows = [
-        {"playlist_id": f"p{i % 3}", **dict(zip(AUDIO_FEATURES, rng.random(len(AUDIO_FEATURES)).round(3)))}
+        {"playlist_id": f"p{i % 3}", **dict(zip(AUDIO_FEATURES, rng.random(len(AUDIO_FEATURES)).round(3))),
+         "duration_ms": int(rng.integers(120_000, 300_000))}  # the one feature whose range is not 0–1
         for i in range(30)
     ]
     rows[0].update(track_name="Blinding Lights", track_artist="The Weeknd")
@@ -45,7 +47,7 @@ def test_misspelled_query_gives_ten_recommendations_and_a_radar(app_env):
     assert not app.exception
     app.text_input[0].input("blindng lites").run()
     assert not app.exception
-    chosen = app.selectbox[0]
+    chosen = app.main.selectbox[0]
     assert chosen.format_func(chosen.value).startswith("Blinding Lights — The Weeknd")
     table = app.dataframe[0].value
     assert len(table) == 10
@@ -55,7 +57,7 @@ def test_misspelled_query_gives_ten_recommendations_and_a_radar(app_env):
     # Compare with the #1 recommendation instead of the mean of ten (options are track indices).
     catalogue = load_catalogue(app_env[0])
     best = catalogue.tracks.index[catalogue.tracks["track_name"] == table["track_name"][0]][0]
-    app.selectbox[1].set_value(int(best)).run()
+    app.main.selectbox[1].set_value(int(best)).run()
     assert not app.exception
     figure = app.get("plotly_chart")[0].proto.spec
     assert "Blinding Lights" in figure and f"#1 {table['track_name'][0]}" in figure
@@ -142,6 +144,42 @@ def test_the_sidebar_switches_between_trained_models(app_env):
     assert not app.exception
     assert cache.load_current_config(cache_dir) == FAST
     assert FAST.label in " ".join(c.value for c in app.caption)  # the search page serves it at once
+
+
+def data_page(app_env, monkeypatch) -> AppTest:
+    """The Data page with uploads allowed: no RECSYS_DATA, so the shipped file is served until one is chosen."""
+    monkeypatch.delenv("RECSYS_DATA")
+    return open_app("pages/data.py")
+
+
+def test_an_upload_that_does_not_load_shows_its_message_and_changes_nothing(app_env, monkeypatch):
+    _, cache_dir = app_env
+    app = data_page(app_env, monkeypatch)
+    bad = (Path(__file__).parent / "data" / "bad" / "missing_columns.csv").read_bytes()
+    app.file_uploader[0].upload("my export.csv", bad, "text/csv").run()
+    assert not app.exception
+    assert "missing required column" in app.error[0].value and "my export" in app.error[0].value
+    assert not any(b.label == "Use this data" for b in app.button)
+    assert datasets.current_upload(cache_dir) is None
+
+
+def test_an_upload_that_loads_is_summarised_then_served_when_chosen(app_env, monkeypatch):
+    path, cache_dir = app_env
+    app = data_page(app_env, monkeypatch)
+    assert "spotify_songs.csv" in app.text[0].value  # the shipped file is served
+    app.file_uploader[0].upload("my songs.csv", path.read_bytes(), "text/csv").run()
+    assert "30 rows → 30 tracks, 3 playlists" in app.text[-1].value
+    assert datasets.current_upload(cache_dir) is None  # checked, not yet served
+    next(b for b in app.button if b.label == "Use this data").click().run()
+    assert datasets.current_upload(cache_dir)[1] == "my songs.csv"
+    app.switch_page("pages/search.py").run()
+    assert "30 songs from 3 playlists" in " ".join(c.value for c in app.caption)
+
+
+def test_uploads_are_off_when_the_installation_sets_its_data(app_env):
+    app = open_app("pages/data.py")
+    assert len(app.file_uploader) == 0
+    assert "uploads are turned off" in app.info[0].value
 
 
 def test_a_bad_data_file_is_one_clear_error(app_env, monkeypatch, tmp_path):

@@ -1,5 +1,8 @@
 """recsys/load.py: the real data file's traps, each reproduced in a tiny CSV."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -80,8 +83,8 @@ def test_missing_or_non_numeric_feature_is_imputed_with_the_column_median(make_c
     catalogue = load_catalogue(make_csv(rows))
     bad = catalogue.ids.track_index(["bad"])[0]
     assert catalogue.features_raw[bad, ENERGY] == pytest.approx(0.4)
-    assert catalogue.report.imputed == {"energy": 1}
-    assert any("energy" in line and "median" in line for line in catalogue.report.lines())
+    assert catalogue.report.imputed == {"energy": (1, [6])}  # the fifth song, below the header
+    assert any("energy" in line and "row 6" in line and "median" in line for line in catalogue.report.lines())
 
 
 def test_imputation_counts_tracks_not_rows(make_csv):
@@ -92,7 +95,7 @@ def test_imputation_counts_tracks_not_rows(make_csv):
         {"track_id": "c", "energy": 0.6, "playlist_id": "p1"},
     ])
     catalogue = load_catalogue(path)
-    assert catalogue.report.imputed == {"energy": 1}
+    assert catalogue.report.imputed == {"energy": (1, [3])}  # b's first row
     assert catalogue.features_raw[catalogue.ids.track_index(["b"])[0], ENERGY] == pytest.approx(0.4)
 
 
@@ -168,7 +171,7 @@ def test_empty_file(tmp_path):
 
 
 def test_header_only(make_csv):
-    with pytest.raises(RecsysError, match="no data"):
+    with pytest.raises(RecsysError, match="header but no rows"):
         load_catalogue(make_csv([]))
 
 
@@ -185,7 +188,7 @@ def test_every_row_lacking_track_id(make_csv):
 
 def test_column_without_numeric_values_is_named(make_csv):
     path = make_csv([{"track_id": "a", "liveness": "n/a"}, {"track_id": "b", "liveness": ""}])
-    with pytest.raises(RecsysError, match="No numeric values.*liveness"):
+    with pytest.raises(RecsysError, match=r"No usable numeric values.*liveness \(rows 2, 3\)"):
         load_catalogue(path)
 
 
@@ -224,11 +227,12 @@ def test_quoted_commas_utf8_bom_and_padded_header_are_read(tmp_path, make_csv):
     assert (row.track_name, row.track_artist) == ("Hello, World", "Señor")
 
 
-def test_file_that_is_not_utf8_is_a_recsys_error(make_csv):
+def test_a_file_that_is_not_utf8_is_read_as_latin1_and_says_so(make_csv):
     path = make_csv([{"track_id": "a"}, {"track_id": "b"}])
     path.write_bytes(path.read_bytes().replace(b"Song a", "Señor".encode("latin-1")))
-    with pytest.raises(RecsysError, match="could not be read as a CSV"):
-        load_catalogue(path)
+    catalogue = load_catalogue(path)
+    assert track_row(catalogue, "a").track_name == "Señor"
+    assert "read as Latin-1 text separated by commas" in catalogue.report.lines()
 
 
 def test_ragged_row_is_a_recsys_error(make_csv):
@@ -236,3 +240,44 @@ def test_ragged_row_is_a_recsys_error(make_csv):
     path.write_bytes(path.read_bytes() + b"c,too,few,fields\r\n")
     with pytest.raises(RecsysError, match="could not be read as a CSV"):
         load_catalogue(path)
+
+
+BAD = Path(__file__).parent / "data" / "bad"
+MESSAGES = json.loads((BAD / "messages.json").read_text(encoding="utf-8"))
+
+
+def test_every_file_in_the_bad_collection_has_its_message():
+    assert sorted(MESSAGES) == sorted(p.name for p in BAD.iterdir() if p.name != "messages.json")
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_a_malformed_file_gives_its_message(name):
+    expected = MESSAGES[name]
+    if "error" in expected:
+        with pytest.raises(RecsysError) as caught:
+            load_catalogue(BAD / name)
+        assert expected["error"] in str(caught.value)
+        assert str(caught.value).startswith(str(BAD / name))  # names the file
+    else:
+        lines = load_catalogue(BAD / name).report.lines()
+        for line in expected["report"]:
+            assert line in lines
+
+
+def test_quoted_commas_quotes_and_newlines_stay_in_the_title():
+    catalogue = load_catalogue(BAD / "quoted_commas_newlines.csv")
+    assert track_row(catalogue, "t0").track_name == 'Hello, "World"\nPart 2'
+
+
+def test_an_out_of_range_value_is_replaced_by_the_median_not_kept():
+    catalogue = load_catalogue(BAD / "out_of_range.csv")
+    assert catalogue.features_raw[:, AUDIO_FEATURES.index("danceability")].max() == pytest.approx(0.5)
+
+
+def test_a_hundred_thousand_rows_load(tmp_path):
+    path = tmp_path / "big.csv"
+    header = ",".join(COLUMNS)
+    row = "t{i},Song {i},Artist {a},50,al{a},Album {a},Mix {p},p{p},pop,dance pop,0.5,0.6,5,-6.0,1,0.05,0.1,0.0,0.1,0.4,120.0,200000"
+    path.write_text(header + "\n" + "\n".join(row.format(i=i, a=i % 5000, p=i % 2000) for i in range(100_000)) + "\n")
+    report = load_catalogue(path).report
+    assert (report.rows, report.tracks, report.playlists, report.edges) == (100_000, 100_000, 2000, 100_000)

@@ -1,0 +1,52 @@
+"""Data page: what is served now, bring your own songs file, or go back to the shipped one."""
+
+import os
+
+import streamlit as st
+
+from pages import cache_dir, data_name, data_report, escape_markdown
+from recsys import datasets
+from recsys.config import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from recsys.errors import RecsysError
+
+st.title(":material/upload_file: Your data")
+st.caption("Recommend from your own playlists: upload a CSV shaped like the shipped Spotify file. It is "
+           "checked first; the songs served now stay until you choose to use the new file.")
+
+st.subheader("Served now")
+try:
+    st.text("\n".join([data_name(), *data_report()]))
+except RecsysError as err:
+    st.error(escape_markdown(str(err)))
+if os.environ.get("RECSYS_DATA"):
+    st.info("This installation serves the file set in RECSYS_DATA; uploads are turned off.")
+    st.stop()
+if datasets.current_upload(cache_dir()) and st.button("Go back to the shipped data"):
+    datasets.use_shipped(cache_dir())
+    st.rerun()
+
+st.subheader("Upload a songs file")
+limit = st.get_option("server.maxUploadSize")
+upload = st.file_uploader(
+    f"CSV, up to {limit} MB", type=["csv", "tsv", "txt"],
+    help=f"Required columns: {', '.join(REQUIRED_COLUMNS)}. Used when present: {', '.join(OPTIONAL_COLUMNS)}. "
+         "Commas, semicolons or tabs; UTF-8 or Latin-1.",
+)
+if upload is None:
+    st.stop()
+try:
+    path, catalogue = datasets.check_upload(cache_dir(), upload.name, upload.getvalue())
+except RecsysError as err:
+    st.error(escape_markdown(str(err)))  # names from the file are shown, never interpreted
+    st.stop()
+
+st.success(f"{escape_markdown(upload.name)} can be used:")
+st.text("\n".join(catalogue.report.lines()))
+if catalogue.report.edges == 0:
+    st.warning("No song in this file is in a playlist (every playlist_id is empty), so no model can learn "
+               "from it. Add rows that place songs in playlists.")
+    st.stop()
+if st.button("Use this data", type="primary"):
+    datasets.use_upload(cache_dir(), path, upload.name)
+    st.success("Done: the search page now serves these songs (it trains a model for them first).")
+    st.page_link("pages/search.py", label="Find similar songs", icon=":material/search:")
