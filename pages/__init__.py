@@ -16,6 +16,25 @@ from recsys.load import load_catalogue
 from recsys.pipeline import Recommender, prepare, train_and_save
 
 
+# The pages, in menu order: (file, title, icon). The first is the home page.
+MENU = (
+    ("pages/search.py", "Find similar songs", ":material/search:"),
+    ("pages/train.py", "Train the model", ":material/model_training:"),
+    ("pages/evaluation.py", "Evaluation", ":material/leaderboard:"),
+    ("pages/data.py", "Your data", ":material/upload_file:"),
+)
+
+
+def menu() -> None:
+    """The sidebar's page menu. Every page draws it, and Streamlit's own is off
+    (client.showSidebarNavigation): a link straight to a page, as the first request after the
+    server starts, runs that page without streamlit_app.py, and Streamlit would then list the
+    files in pages/ instead."""
+    for path, title, icon in MENU:
+        st.sidebar.page_link(path, label=title, icon=icon)
+    st.sidebar.divider()
+
+
 def data_path() -> Path:
     """The songs CSV: `RECSYS_DATA` if set (deployments, tests), else an upload chosen on the Data
     page, else the shipped file."""
@@ -56,7 +75,7 @@ def recommender() -> Recommender:
         if not cache.cache_path(cache_dir(), digest, config).exists():
             notice = st.empty()
             notice.info("No trained model for this data yet: training one now (about half a minute, once).")
-            train_with_progress(config, digest)
+            train_with_progress(config, digest, wait=True)  # another session may be training it already
             notice.empty()
         recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
@@ -66,9 +85,10 @@ def recommender() -> Recommender:
     return recommender
 
 
-def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None) -> tuple[list, list]:
+def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None, wait: bool = False):
     """Train `config` on the current data, showing a progress bar; returns the loss and the
-    validation Recall@10 per epoch (the latter empty when nothing is held out)."""
+    validation Recall@10 per epoch (the latter empty when nothing is held out). While another run
+    trains, raise RecsysError, or with `wait` wait for it (see pipeline.train_and_save)."""
     digest = digest or _data_digest(str(data_path()), *_stamp(data_path()))
     bar = st.progress(0.0, text="Loading songs…")
     losses: list[float] = []
@@ -85,7 +105,7 @@ def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch
             on_epoch(losses, recalls, epochs)
 
     catalogue = load_catalogue(data_path())
-    train_and_save(catalogue, digest, cache_dir(), config, on_message=st.toast, on_epoch=report)
+    train_and_save(catalogue, digest, cache_dir(), config, on_message=st.toast, on_epoch=report, wait=wait)
     bar.empty()
     return losses, recalls
 

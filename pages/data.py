@@ -4,11 +4,12 @@ import os
 
 import streamlit as st
 
-from pages import cache_dir, data_name, data_report, escape_markdown
+from pages import cache_dir, data_name, data_report, escape_markdown, menu
 from recsys import datasets
 from recsys.config import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from recsys.errors import RecsysError
 
+menu()
 st.title(":material/upload_file: Your data")
 st.caption("Recommend from your own playlists: upload a CSV shaped like the shipped Spotify file. It is "
            "checked first; the songs served now stay until you choose to use the new file.")

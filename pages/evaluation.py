@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from pages import escape_markdown, latest_evaluation, run_evaluation
+from pages import escape_markdown, latest_evaluation, menu, run_evaluation
 from recsys.charts import metric_bars
 from recsys.errors import RecsysError
 from recsys.evaluate import VIEWS, summarise, summary_table
 
+menu()
 st.title(":material/leaderboard: How good are the recommendations?")
 st.caption(
     "A fifth of the songs of every playlist are hidden; each model then ranks the whole catalogue "

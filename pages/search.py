@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from pages import escape_markdown, model_picker, recommender
+from pages import escape_markdown, menu, model_picker, recommender
 from recsys.charts import audio_radar
 from recsys.errors import RecsysError
 
+menu()
 model_picker()
 st.title(":material/headphones: Find songs like the one you love")
 st.caption("Type a song or an artist; typos are fine. Ten songs the graph neural network finds most alike appear below.")

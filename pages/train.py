@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import current_config, escape_markdown, model_picker, train_with_progress
+from pages import current_config, escape_markdown, menu, model_picker, train_with_progress
 from recsys.charts import loss_chart
 from recsys.config import MODELS, TrainConfig
 from recsys.errors import RecsysError
@@ -13,6 +13,7 @@ DESCRIPTIONS = {
     "gcn-paper": "The report's recipe: a two-layer graph convolutional network on playlists and songs.",
 }
 
+menu()
 model_picker()
 st.title(":material/model_training: Train the model")
 current = current_config()
@@ -52,25 +53,40 @@ if start:
         st.stop()
     st.rerun()  # draw the form disabled before the run starts
 
+def stop() -> None:
+    """Mark the run stopped before the rerun the click starts (Streamlit starts it at once, while
+    this run is still ending), so the new run does not try to train again. This run then stops at
+    its next epoch; nothing is saved until the last one, so the model served stays as it was."""
+    st.session_state.pop("train_request", None)
+    st.session_state.train_outcome = ("stopped", None)
+
+
 if request is not None:
+    st.button("Stop training", icon=":material/stop_circle:", on_click=stop)
     progress_area, chart = st.container(), st.empty()  # progress bar above the growing chart
+    outcome = ("stopped", None)  # unless the run gets to the end of this block
     try:
         with progress_area:
-            st.session_state.loss_history = train_with_progress(request, on_epoch=lambda losses, recalls, n: (
-                chart.plotly_chart(loss_chart(losses, n, recalls), key=f"loss-{len(losses)}")))
+            outcome = ("done", train_with_progress(request, on_epoch=lambda losses, recalls, n: (
+                chart.plotly_chart(loss_chart(losses, n, recalls), key=f"loss-{len(losses)}"))))
     except RecsysError as err:
-        st.error(escape_markdown(str(err)))
+        outcome = ("error", str(err))
     finally:
-        del st.session_state["train_request"]
+        st.session_state.pop("train_request", None)
+        st.session_state.train_outcome = outcome
     st.rerun()
 
-history = st.session_state.get("loss_history")
-if history:
-    losses, recalls = history
+kind, detail = st.session_state.get("train_outcome", (None, None))
+if kind == "done":
+    losses, recalls = detail
     validation = f", validation Recall@10 {recalls[-1]:.3f}" if recalls else ""
     st.success(f"Trained {len(losses)} epochs; final loss {losses[-1]:.4f}{validation}. "
                "The search page now uses this model.")
     st.plotly_chart(loss_chart(losses, recalls=recalls), key="loss-final")
+elif kind == "stopped":
+    st.warning("Training stopped before it finished; the model served is unchanged.")
+elif kind == "error":
+    st.error(escape_markdown(detail))
 else:
     st.info(f"The app serves the {current.label}. Press Start to train a new model; the sidebar switches "
             "between the models trained on this data.")

@@ -5,6 +5,8 @@ and written atomically (temporary file, then rename), so an interrupted run leav
 old file or the new one, never half of one.
 """
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -21,6 +23,7 @@ from recsys.ids import IdMap
 
 FORMAT_VERSION = 1
 CURRENT_MODEL_FILE = "current-model.json"
+TRAINING_LOCK = "training.lock"
 
 
 def file_digest(path: str | Path) -> str:
@@ -125,6 +128,32 @@ def load_current_config(cache_dir: str | Path) -> TrainConfig:
     except Exception:  # missing or damaged pointer
         pass
     return TrainConfig()
+
+
+@contextlib.contextmanager
+def training_lock(cache_dir: str | Path, wait: bool = False):
+    """One training run at a time per cache directory, across sessions, threads and processes.
+
+    An OS file lock, so a run that is killed releases it with its process. Without `wait`, a
+    second run is refused with a RecsysError; a directory that cannot hold the lock file cannot
+    take a model either, so training goes ahead and serves from memory.
+    """
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        handle = open(Path(cache_dir) / TRAINING_LOCK, "a")
+    except OSError:
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise RecsysError("Another training run on this installation is under way; "
+                              "wait for it to finish, then try again.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_atomically(path: Path, write) -> None:

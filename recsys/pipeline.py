@@ -74,23 +74,32 @@ def prepare(
     embeddings, why = cache.load(path, catalogue.ids, digest, config)
     if embeddings is None:
         on_message(f"{why}; training it now ({config.epochs} epochs).")
-        embeddings = train_and_save(catalogue, digest, cache_dir, config, on_message, on_epoch)
+        embeddings = train_and_save(catalogue, digest, cache_dir, config, on_message, on_epoch, wait=True)
     return Recommender.build(catalogue, embeddings, config)
 
 
 def train_and_save(
     catalogue: Catalogue, data_digest: str, cache_dir: str | Path, config: TrainConfig,
-    on_message: Messages = lambda text: None, on_epoch=None,
+    on_message: Messages = lambda text: None, on_epoch=None, wait: bool = False,
 ) -> Embeddings:
-    """Train, cache the embeddings and make them the current model; serve from memory if the disk fails."""
+    """Train, cache the embeddings and make them the current model; serve from memory if the disk fails.
+
+    Only one run trains per cache directory at a time. Another is refused, or with `wait` (a model
+    needed to serve at all) waits, then uses what the run it waited for saved if that was this model.
+    """
     from recsys.train import train  # torch is only imported when a model is actually trained
 
-    embeddings = train(catalogue, config, on_epoch)
     path = cache.cache_path(cache_dir, data_digest, config)
-    try:
-        cache.save(path, embeddings, catalogue.ids, data_digest, config)
-        cache.save_current_config(cache_dir, config)
-        on_message(f"Saved the trained model to {path}.")
-    except OSError as err:
-        on_message(f"Could not save the model to {path} ({err.strerror or err}); using it from memory only.")
+    with cache.training_lock(cache_dir, wait):
+        if wait:
+            ready, _ = cache.load(path, catalogue.ids, data_digest, config)
+            if ready is not None:
+                return ready
+        embeddings = train(catalogue, config, on_epoch)
+        try:
+            cache.save(path, embeddings, catalogue.ids, data_digest, config)
+            cache.save_current_config(cache_dir, config)
+            on_message(f"Saved the trained model to {path}.")
+        except OSError as err:
+            on_message(f"Could not save the model to {path} ({err.strerror or err}); using it from memory only.")
     return embeddings

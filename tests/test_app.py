@@ -94,7 +94,8 @@ def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
     number_input(app, "Embedding dimension per layer").set_value(8)
     app.button[0].click().run()
     assert not app.exception
-    losses, recalls = app.session_state["loss_history"]
+    kind, (losses, recalls) = app.session_state["train_outcome"]
+    assert kind == "done"
     assert len(losses) == 2 and all(np.isfinite(losses))
     assert len(recalls) == 2 and all(0 <= recall <= 1 for recall in recalls)  # the page validates by default
     assert "validation Recall@10" in app.get("plotly_chart")[-1].proto.spec  # plotted beside the loss
@@ -111,11 +112,25 @@ def test_a_validation_share_of_zero_trains_on_everything_and_plots_the_loss_alon
     number_input(app, "Validation share").set_value(0.0)
     app.button[0].click().run()
     assert not app.exception
-    losses, recalls = app.session_state["loss_history"]
+    kind, (losses, recalls) = app.session_state["train_outcome"]
+    assert kind == "done"
     assert len(losses) == 2 and recalls == []
     assert "validation Recall@10" not in app.get("plotly_chart")[-1].proto.spec
     current = cache.load_current_config(cache_dir)
     assert (current.epochs, current.holdout) == (2, 0.0)
+
+
+def test_a_second_training_run_is_refused_while_one_runs_and_changes_nothing(app_env):
+    _, cache_dir = app_env
+    app = open_app("pages/train.py")
+    number_input(app, "Epochs").set_value(2)
+    with cache.training_lock(cache_dir):  # another session's run
+        app.button[0].click().run()
+    assert not app.exception
+    assert "Another training run" in app.error[0].value
+    assert cache.load_current_config(cache_dir) == FAST
+    app.button[0].click().run()  # once it has finished, training works again
+    assert app.session_state["train_outcome"][0] == "done"
 
 
 def test_training_page_can_train_the_reports_recipe_instead(app_env):

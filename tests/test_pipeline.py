@@ -1,12 +1,15 @@
 """recsys/pipeline.py: train once, then serve from the cache; the Recommender's answers."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import recsys.train
 from recsys import cache
 from recsys.config import TrainConfig
-from recsys.pipeline import prepare
+from recsys.errors import RecsysError
+from recsys.pipeline import prepare, train_and_save
 from tests.conftest import TINY_CONFIG, two_playlist_rows
 
 
@@ -115,6 +118,36 @@ def with_duplicate(make_csv, tmp_path):
 
 def local(recommender, track_id: str) -> int:
     return int(recommender.catalogue.ids.track_index([track_id])[0])
+
+
+def test_a_run_stopped_midway_leaves_the_served_model_and_frees_the_lock(two_playlists, two_playlists_csv, tmp_path):
+    cache_dir, digest = tmp_path / "cache", cache.file_digest(two_playlists_csv)
+    run(two_playlists_csv, cache_dir)  # the model served now
+
+    def stop_at_epoch_2(epoch, *_):
+        if epoch == 2:
+            raise KeyboardInterrupt  # what a Stop click, a closed tab or Ctrl-C does to the run
+
+    longer = dataclasses.replace(TINY_CONFIG, epochs=5)
+    with pytest.raises(KeyboardInterrupt):
+        train_and_save(two_playlists, digest, cache_dir, longer, on_epoch=stop_at_epoch_2)
+    assert cache.load_current_config(cache_dir) == TINY_CONFIG
+    assert not cache.cache_path(cache_dir, digest, longer).exists()
+    with cache.training_lock(cache_dir):  # released: the next run may start
+        pass
+
+
+def test_a_run_that_waited_for_another_uses_the_model_it_saved(two_playlists, two_playlists_csv, tmp_path, train_calls):
+    cache_dir, digest = tmp_path / "cache", cache.file_digest(two_playlists_csv)
+    first = train_and_save(two_playlists, digest, cache_dir, TINY_CONFIG)
+    second = train_and_save(two_playlists, digest, cache_dir, TINY_CONFIG, wait=True)
+    assert len(train_calls) == 1
+    np.testing.assert_array_equal(first.track, second.track)
+
+
+def test_training_is_refused_while_another_run_holds_the_cache(two_playlists, two_playlists_csv, tmp_path):
+    with cache.training_lock(tmp_path), pytest.raises(RecsysError, match="Another training run"):
+        train_and_save(two_playlists, cache.file_digest(two_playlists_csv), tmp_path, TINY_CONFIG)
 
 
 def test_similar_leaves_out_the_query_and_the_same_song_under_another_id(with_duplicate):
