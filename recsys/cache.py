@@ -21,7 +21,8 @@ from recsys.embeddings import Embeddings
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a checksum over the arrays
+CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history")
 CURRENT_MODEL_FILE = "current-model.json"
 TRAINING_LOCK = "training.lock"
 
@@ -60,7 +61,16 @@ def save(path: Path, embeddings: Embeddings, ids: IdMap, data_digest: str, confi
         "playlist_emb": embeddings.playlist,
         "loss_history": np.asarray(embeddings.loss_history, dtype=np.float64),
     }
+    arrays["checksum"] = np.array(_checksum(arrays))
     write_atomically(path, lambda handle: np.savez(handle, **arrays))
+
+
+def _checksum(arrays: dict) -> str:
+    """SHA-256 over the data arrays: what a damaged file that still unzips cannot match."""
+    digest = hashlib.sha256()
+    for name in CHECKED:
+        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
+    return digest.hexdigest()
 
 
 def load(path: Path, ids: IdMap, data_digest: str, config: TrainConfig) -> tuple[Embeddings | None, str]:
@@ -83,6 +93,8 @@ def _mismatch(stored: dict, ids: IdMap, data_digest: str, config: TrainConfig) -
     """Why a loaded archive does not fit this data and config, or '' if it does."""
     if int(stored["format_version"]) != FORMAT_VERSION:
         return "older file format"
+    if str(stored["checksum"]) != _checksum(stored):
+        return "its checksum does not match: the file is damaged"
     if str(stored["data_digest"]) != data_digest:
         return "made from other data"
     if str(stored["config"]) != config_json(config):

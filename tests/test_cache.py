@@ -98,6 +98,17 @@ def test_archive_missing_an_array_is_unreadable(saved):
     assert loaded is None and "unreadable" in why
 
 
+def test_damage_that_still_unzips_fails_the_checksum(saved):
+    path, _ = saved
+    with np.load(path) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays["track_emb"] = arrays["track_emb"].copy()
+    arrays["track_emb"][0, 0] += 0.5  # a flipped value, written back as a valid archive
+    np.savez(path, **arrays)
+    loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
+    assert loaded is None and "checksum" in why
+
+
 def test_other_format_version_is_not_used(saved):
     path, _ = saved
     with np.load(path) as archive:
