@@ -48,7 +48,14 @@ def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | N
 
     torch.manual_seed(config.seed)
     trainer = train_kg if config.model == "kg" else train_gcn
-    return trainer(catalogue, config, report)
+    # With more than one thread, PyTorch's CPU scatter adds in a different order on every run, and
+    # a seed must give one model; its deterministic mode fixes the order at no measurable cost here.
+    previous = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True)
+    try:
+        return trainer(catalogue, config, report)
+    finally:
+        torch.use_deterministic_algorithms(previous)
 
 
 def train_gcn(catalogue: Catalogue, config: TrainConfig, on_epoch: TrainerCallback) -> Embeddings:

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
+import torch
 
-from recsys.config import TrainConfig
+from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.recommend import similar_tracks
@@ -45,6 +46,19 @@ def test_same_seed_gives_bit_identical_embeddings(model, two_playlists):
     np.testing.assert_array_equal(first.track, second.track)
     np.testing.assert_array_equal(first.playlist, second.playlist)
     assert first.loss_history == second.loss_history
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_same_seed_is_bit_identical_with_several_threads_on_the_real_data(model):
+    # The tiny graphs above are summed in one block; the real one is split across threads.
+    catalogue = load_catalogue(DEFAULT_DATA)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        first, second = (train(catalogue, small(model, epochs=2)) for _ in range(2))
+    finally:
+        torch.set_num_threads(threads)
+    np.testing.assert_array_equal(first.track, second.track)
 
 
 @pytest.mark.parametrize("model", MODELS)
