@@ -87,15 +87,21 @@ def number_input(app, label):
     return next(w for w in app.number_input if w.label == label)
 
 
+def train_on_page(app, **inputs) -> tuple[list, list]:
+    """Set the training form's inputs by label, start, and return (losses, recalls) of the run."""
+    for label, value in inputs.items():
+        number_input(app, label).set_value(value)
+    app.button[0].click().run()
+    assert not app.exception
+    kind, history = app.session_state["train_outcome"]
+    assert kind == "done"
+    return history
+
+
 def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
     path, cache_dir = app_env
     app = open_app("pages/train.py")
-    number_input(app, "Epochs").set_value(2)
-    number_input(app, "Embedding dimension per layer").set_value(8)
-    app.button[0].click().run()
-    assert not app.exception
-    kind, (losses, recalls) = app.session_state["train_outcome"]
-    assert kind == "done"
+    losses, recalls = train_on_page(app, **{"Epochs": 2, "Embedding dimension per layer": 8})
     assert len(losses) == 2 and all(np.isfinite(losses))
     assert len(recalls) == 2 and all(0 <= recall <= 1 for recall in recalls)  # the page validates by default
     assert "validation Recall@10" in app.get("plotly_chart")[-1].proto.spec  # plotted beside the loss
@@ -108,12 +114,7 @@ def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
 def test_a_validation_share_of_zero_trains_on_everything_and_plots_the_loss_alone(app_env):
     _, cache_dir = app_env
     app = open_app("pages/train.py")
-    number_input(app, "Epochs").set_value(2)
-    number_input(app, "Validation share").set_value(0.0)
-    app.button[0].click().run()
-    assert not app.exception
-    kind, (losses, recalls) = app.session_state["train_outcome"]
-    assert kind == "done"
+    losses, recalls = train_on_page(app, **{"Epochs": 2, "Validation share": 0.0})
     assert len(losses) == 2 and recalls == []
     assert "validation Recall@10" not in app.get("plotly_chart")[-1].proto.spec
     current = cache.load_current_config(cache_dir)

@@ -89,32 +89,31 @@ def test_unreadable_file_is_none_and_never_raises(saved, content):
     assert "unreadable" in why
 
 
+def rewrite_archive(path: Path, change) -> None:
+    """Load the archive's arrays, let `change` edit the dict, and save it back as a valid archive."""
+    with np.load(path) as archive:
+        arrays = {name: archive[name].copy() for name in archive.files}
+    change(arrays)
+    np.savez(path, **arrays)
+
+
 def test_archive_missing_an_array_is_unreadable(saved):
     path, _ = saved
-    with np.load(path) as archive:
-        arrays = {name: archive[name] for name in archive.files if name != "track_emb"}
-    np.savez(path, **arrays)
+    rewrite_archive(path, lambda arrays: arrays.pop("track_emb"))
     loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
     assert loaded is None and "unreadable" in why
 
 
 def test_damage_that_still_unzips_fails_the_checksum(saved):
     path, _ = saved
-    with np.load(path) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    arrays["track_emb"] = arrays["track_emb"].copy()
-    arrays["track_emb"][0, 0] += 0.5  # a flipped value, written back as a valid archive
-    np.savez(path, **arrays)
+    rewrite_archive(path, lambda arrays: arrays["track_emb"].__setitem__((0, 0), 0.5))  # one changed value
     loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
     assert loaded is None and "checksum" in why
 
 
 def test_other_format_version_is_not_used(saved):
     path, _ = saved
-    with np.load(path) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    arrays["format_version"] = np.array(cache.FORMAT_VERSION + 1)
-    np.savez(path, **arrays)
+    rewrite_archive(path, lambda arrays: arrays.__setitem__("format_version", np.array(cache.FORMAT_VERSION + 1)))
     loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
     assert loaded is None
     assert "format" in why
