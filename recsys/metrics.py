@@ -20,7 +20,7 @@ def ranking_metrics(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray
     """
     if len(pos_row) == 0:
         return dict.fromkeys(METRIC_NAMES, float("nan"))
-    scores = torch.from_numpy(np.where(exclude, -np.inf, scores).astype(np.float32))  # (B, T)
+    scores = _masked(scores, exclude)  # (B, T)
     top = scores.topk(min(max(KS), scores.shape[1]), dim=1).indices  # (B, ≤ 20)
     label = (torch.from_numpy(pos_row), torch.from_numpy(pos_col))
     collection = LinkPredMetricCollection(
@@ -40,10 +40,15 @@ def recall_at(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray, pos_
     """Recall@k alone, as ranking_metrics computes it: cheap enough to follow every training epoch."""
     if len(pos_row) == 0:
         return float("nan")
-    scores = torch.from_numpy(np.where(exclude, -np.inf, scores).astype(np.float32))
+    scores = _masked(scores, exclude)
     recall = LinkPredRecall(k)
     recall.update(scores.topk(min(k, scores.shape[1]), dim=1).indices, (torch.from_numpy(pos_row), torch.from_numpy(pos_col)))
     return float(recall.compute())
+
+
+def _masked(scores: np.ndarray, exclude: np.ndarray) -> torch.Tensor:
+    """Scores with excluded tracks at -inf, so no ranking ever picks them."""
+    return torch.from_numpy(np.where(exclude, -np.inf, scores).astype(np.float32))
 
 
 def auc(scores: torch.Tensor, exclude: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray) -> float:
