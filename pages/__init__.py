@@ -36,18 +36,22 @@ def menu() -> None:
 
 
 def data_path() -> Path:
-    """The songs CSV: `RECSYS_DATA` if set (deployments, tests), else an upload chosen on the Data
-    page, else the shipped file."""
-    if os.environ.get("RECSYS_DATA"):
-        return Path(os.environ["RECSYS_DATA"])
-    upload = datasets.current_upload(cache_dir())
-    return upload[0] if upload else DEFAULT_DATA
+    """The songs CSV being served."""
+    return _served_data()[0]
 
 
 def data_name() -> str:
     """What to call the served data: the name it was uploaded as, or its file name."""
-    upload = None if os.environ.get("RECSYS_DATA") else datasets.current_upload(cache_dir())
-    return upload[1] if upload else data_path().name
+    return _served_data()[1]
+
+
+def _served_data() -> tuple[Path, str]:
+    """(path, name) of the songs CSV: `RECSYS_DATA` if set (deployments, tests), else an upload
+    chosen on the Data page, else the shipped file."""
+    if os.environ.get("RECSYS_DATA"):
+        path = Path(os.environ["RECSYS_DATA"])
+        return path, path.name
+    return datasets.current_upload(cache_dir()) or (DEFAULT_DATA, DEFAULT_DATA.name)
 
 
 def data_report() -> list[str]:

@@ -53,6 +53,7 @@ if start:
         st.stop()
     st.rerun()  # draw the form disabled before the run starts
 
+
 def stop() -> None:
     """Mark the run stopped before the rerun the click starts (Streamlit starts it at once, while
     this run is still ending), so the new run does not try to train again. This run then stops at
