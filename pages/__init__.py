@@ -11,7 +11,7 @@ import streamlit as st
 
 from recsys import cache, datasets
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
-from recsys.errors import RecsysError
+from recsys.errors import NotSaved, RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import Recommender, prepare, train_and_save
 
@@ -51,7 +51,8 @@ def _served_data() -> tuple[Path, str]:
     if os.environ.get("RECSYS_DATA"):
         path = Path(os.environ["RECSYS_DATA"])
         return path, path.name
-    return datasets.current_upload(cache_dir()) or (DEFAULT_DATA, DEFAULT_DATA.name)
+    upload = datasets.current_upload(cache_dir(), notify, digest=lambda path: _data_digest(str(path), *_stamp(path)))
+    return upload or (DEFAULT_DATA, DEFAULT_DATA.name)
 
 
 def data_report() -> list[str]:
@@ -65,7 +66,7 @@ def cache_dir() -> Path:
 
 
 def current_config() -> TrainConfig:
-    return cache.load_current_config(cache_dir())
+    return cache.load_current_config(cache_dir(), notify)
 
 
 def recommender() -> Recommender:
@@ -76,16 +77,22 @@ def recommender() -> Recommender:
     try:
         digest = _data_digest(str(data_path()), *_stamp(data_path()))
         config = current_config()
-        if not cache.cache_path(cache_dir(), digest, config).exists():
+        # Trained here with a progress bar, then loaded from disk by _load. A disk that cannot take
+        # the model leaves it to _load, which trains once and keeps the model in memory.
+        if not cache.cache_path(cache_dir(), digest, config).exists() and cache.writable(cache_dir()):
             notice = st.empty()
             notice.info("No trained model for this data yet: training one now (about half a minute, once).")
-            train_with_progress(config, digest, wait=True)  # another session may be training it already
+            try:
+                train_with_progress(config, digest, wait=True)  # another session may be training it already
+            except NotSaved:
+                pass  # the disk filled up meanwhile: _load trains again and serves from memory
             notice.empty()
         recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
         st.error(escape_markdown(str(err)))  # messages quote file names, which may hold markdown
         st.stop()
-    _show_once(messages)
+    for text in messages:
+        notify(text)
     return recommender
 
 
@@ -109,7 +116,7 @@ def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch
             on_epoch(losses, recalls, epochs)
 
     catalogue = load_catalogue(data_path())
-    train_and_save(catalogue, digest, cache_dir(), config, on_message=st.toast, on_epoch=report, wait=wait)
+    train_and_save(catalogue, digest, cache_dir(), config, on_message=lambda text: st.toast(escape_markdown(text)), on_epoch=report, wait=wait)
     bar.empty()
     return losses, recalls
 
@@ -147,11 +154,12 @@ def latest_evaluation():
     from recsys.evaluate import read_report, report_path
 
     digest = _data_digest(str(data_path()), *_stamp(data_path()))
-    return read_report(report_path(cache_dir(), digest))
+    return read_report(report_path(cache_dir(), digest), notify)
 
 
-def run_evaluation() -> None:
-    """Evaluate every model on the current data with a progress bar, and save the report."""
+def run_evaluation():
+    """Evaluate every model on the current data with a progress bar, and save the report.
+    Returns the per-seed results and "" or, if they could not be saved, why not."""
     from recsys.evaluate import MODELS, evaluate, report_path, write_report
 
     digest = _data_digest(str(data_path()), *_stamp(data_path()))
@@ -164,8 +172,12 @@ def run_evaluation() -> None:
         bar.progress(len(done) / total, text=f"Seed {row['seed']}: {row['model']} measured")
 
     results = evaluate(load_catalogue(data_path()), list(MODELS), EVALUATION_SEEDS, on_result=report)
-    write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(MODELS))
     bar.empty()
+    try:
+        write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(MODELS))
+    except RecsysError as err:
+        return results, str(err)
+    return results, ""
 
 
 def escape_markdown(text: str) -> str:
@@ -180,13 +192,13 @@ def _load(data_path: str, digest: str, cache_dir: str, config: TrainConfig) -> t
     return prepare(data_path, cache_dir, config, on_message=messages.append), tuple(messages)
 
 
-def _show_once(messages: tuple[str, ...]) -> None:
-    """Toast each loading message once per browser session, not on every rerun."""
+def notify(text: str) -> None:
+    """Toast a message about the data or the cache (a model rebuilt, a damaged file set aside)
+    once per browser session, not on every rerun."""
     seen = st.session_state.setdefault("shown_messages", set())
-    for text in messages:
-        if text not in seen:
-            seen.add(text)
-            st.toast(text)
+    if text not in seen:
+        seen.add(text)
+        st.toast(escape_markdown(text))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -4,9 +4,9 @@ import os
 
 import streamlit as st
 
-from pages import cache_dir, data_name, data_report, escape_markdown, menu
+from pages import cache_dir, data_name, data_path, data_report, escape_markdown, menu
 from recsys import datasets
-from recsys.config import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from recsys.config import DEFAULT_DATA, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from recsys.errors import RecsysError
 
 menu()
@@ -22,8 +22,13 @@ except RecsysError as err:
 if os.environ.get("RECSYS_DATA"):
     st.info("This installation serves the file set in RECSYS_DATA; uploads are turned off.")
     st.stop()
-if datasets.current_upload(cache_dir()) and st.button("Go back to the shipped data"):
-    datasets.use_shipped(cache_dir())
+if data_path() != DEFAULT_DATA and st.button("Go back to the shipped data"):
+    try:
+        datasets.use_shipped(cache_dir())
+    except OSError as err:
+        st.error(f"Cannot switch back: {escape_markdown(err.strerror or str(err))}. The cache folder "
+                 f"{escape_markdown(str(cache_dir()))} must be writable.")
+        st.stop()
     st.rerun()
 
 st.subheader("Upload a songs file")
@@ -48,6 +53,11 @@ if catalogue.report.edges == 0:
                "from it. Add rows that place songs in playlists.")
     st.stop()
 if st.button("Use this data", type="primary"):
-    datasets.use_upload(cache_dir(), path, upload.name)
+    try:
+        datasets.use_upload(cache_dir(), path, upload.name)
+    except OSError as err:
+        st.error(f"Cannot switch to this file: {escape_markdown(err.strerror or str(err))}. The cache folder "
+                 f"{escape_markdown(str(cache_dir()))} must be writable; the songs served now stay.")
+        st.stop()
     st.success("Done: the search page now serves these songs (it trains a model for them first).")
     st.page_link("pages/search.py", label="Find similar songs", icon=":material/search:")

@@ -20,14 +20,20 @@ if st.button("Run the evaluation (about 6 minutes)", disabled=running):
     st.rerun()
 if running:
     try:
-        run_evaluation()
+        # Kept for this session if the disk refused them: six minutes of work are not thrown away.
+        st.session_state.unsaved_evaluation, st.session_state.evaluation_problem = run_evaluation()
     except RecsysError as err:
-        st.error(escape_markdown(str(err)))
+        st.session_state.evaluation_problem = str(err)
     finally:
         st.session_state.evaluating = False
     st.rerun()
 
+problem = st.session_state.get("evaluation_problem")
+if problem:
+    st.error(escape_markdown(problem))
 results = latest_evaluation()
+if results is None and problem:
+    results = st.session_state.get("unsaved_evaluation")
 if results is None:
     st.info("No evaluation of this data yet. Run it above, or with `python -m recsys evaluate`.")
     st.stop()

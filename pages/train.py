@@ -5,7 +5,7 @@ import streamlit as st
 from pages import current_config, escape_markdown, menu, model_picker, train_with_progress
 from recsys.charts import loss_chart
 from recsys.config import MODELS, TrainConfig
-from recsys.errors import RecsysError
+from recsys.errors import NotSaved, RecsysError
 
 DESCRIPTIONS = {
     "kg": "Knowledge-graph model (best measured): songs, playlists, artists, albums and genres in one "
@@ -70,6 +70,9 @@ if request is not None:
         with progress_area:
             outcome = ("done", train_with_progress(request, on_epoch=lambda losses, recalls, n: (
                 chart.plotly_chart(loss_chart(losses, n, recalls), key=f"loss-{len(losses)}"))))
+    except NotSaved as err:
+        outcome = ("error", f"{err} The app keeps serving the {current.label}; make the cache folder "
+                            "writable or free some space, then train again.")
     except RecsysError as err:
         outcome = ("error", str(err))
     finally:

@@ -1,8 +1,10 @@
-"""Save and load trained embeddings, keyed by the data file's bytes and the training config.
+"""Save and load what the app keeps on disk: trained embeddings, keyed by the data file's bytes
+and the training config, and small JSON records (the model served, the data served, evaluations).
 
-Files are `.npz` archives read with `allow_pickle=False` (nothing in the cache can run code)
-and written atomically (temporary file, then rename), so an interrupted run leaves either the
-old file or the new one, never half of one.
+Embeddings are `.npz` archives read with `allow_pickle=False`, JSON records plain JSON: nothing in
+the cache can run code. Every file carries a format version and a SHA-256 of its content, and is
+written atomically (temporary file, then rename), so an interrupted run leaves either the old file
+or the new one, never half of one.
 """
 
 import contextlib
@@ -11,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
 FORMAT_VERSION = 2  # 2: a checksum over the arrays
+RECORD_FORMAT_VERSION = 1  # of the JSON records
 CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history")
 CURRENT_MODEL_FILE = "current-model.json"
 TRAINING_LOCK = "training.lock"
@@ -125,21 +129,64 @@ def trained_configs(cache_dir: str | Path, data_digest: str) -> list[TrainConfig
 
 def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
     """Record `config` as the model the app and CLI serve from now on."""
-    text = config_json(config).encode()
-    write_atomically(Path(cache_dir) / CURRENT_MODEL_FILE, lambda handle: handle.write(text))
+    write_record(Path(cache_dir) / CURRENT_MODEL_FILE, config.as_dict())
 
 
-def load_current_config(cache_dir: str | Path) -> TrainConfig:
+def load_current_config(cache_dir: str | Path, on_problem: Callable[[str], None] = lambda text: None) -> TrainConfig:
     """The model last trained or chosen, or the default model if none is recorded or readable."""
+    settings, problem = read_record(Path(cache_dir) / CURRENT_MODEL_FILE, "The record of the model served")
     try:
-        settings = json.loads((Path(cache_dir) / CURRENT_MODEL_FILE).read_text())
-        # A pointer from a version with other settings meant another model: filling the gaps with
+        # A record from a version with other settings meant another model: filling the gaps with
         # today's defaults would serve a model nobody chose.
-        if set(settings) == {setting.name for setting in fields(TrainConfig)}:
+        if settings is not None and set(settings) == {setting.name for setting in fields(TrainConfig)}:
             return TrainConfig(**settings)
-    except Exception:  # missing or damaged pointer
+    except (TypeError, RecsysError):
         pass
+    if settings is not None:
+        problem = "The record of the model served names settings this version cannot use"
+    if problem:
+        on_problem(f"{problem}; serving the default model.")
     return TrainConfig()
+
+
+def write_record(path: Path, payload) -> None:
+    """`payload` as JSON with a format version and its SHA-256, written atomically."""
+    body = json.dumps(payload, sort_keys=True, allow_nan=False)
+    record = {"format_version": RECORD_FORMAT_VERSION, "sha256": _sha256(body), "payload": payload}
+    text = json.dumps(record, sort_keys=True, allow_nan=False).encode()
+    write_atomically(path, lambda handle: handle.write(text))
+
+
+def read_record(path: Path, what: str) -> tuple[object | None, str]:
+    """(payload, "") from a file write_record wrote; (None, "") if there is none; (None, why not)
+    if it cannot be trusted. `what` names the record in that message. An untrusted file is
+    removed, so it is reported once and written anew by whatever needs it next."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, ""
+    except (OSError, UnicodeDecodeError) as err:
+        return None, f"{what} ({path.name}) cannot be read ({getattr(err, 'strerror', None) or err})"
+    try:
+        record = json.loads(text)
+        version, payload = record["format_version"], record["payload"]
+        intact = record["sha256"] == _sha256(json.dumps(payload, sort_keys=True, allow_nan=False))
+    except (ValueError, KeyError, TypeError):
+        problem = "is not a file this app wrote"
+    else:
+        if version != RECORD_FORMAT_VERSION:
+            problem = "is from another version of the app"
+        elif not intact:
+            problem = "is damaged (its checksum does not match)"
+        else:
+            return payload, ""
+    with contextlib.suppress(OSError):  # a read-only folder: it stays, and is reported again
+        path.unlink()
+    return None, f"{what} ({path.name}) {problem}"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @contextlib.contextmanager
@@ -166,6 +213,19 @@ def training_lock(cache_dir: str | Path, wait: bool = False):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def writable(cache_dir: str | Path) -> bool:
+    """Whether a model can be saved in `cache_dir` now: a read-only or full disk says no."""
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".write-test.") as probe:
+            probe.write(bytes(1 << 16))  # a full disk accepts a new empty file, not its blocks
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError:
+        return False
+    return True
 
 
 def write_atomically(path: Path, write) -> None:

@@ -13,6 +13,12 @@ class Embeddings:
     playlist: np.ndarray  # (P, d) float32, unit rows
     loss_history: tuple[float, ...] = field(default=())
 
+    def __post_init__(self):
+        # One copy is served to every session at once: a session that changed it would change it
+        # for all, so it cannot be changed.
+        for matrix in (self.track, self.playlist):
+            matrix.flags.writeable = False
+
     @classmethod
     def from_raw(cls, track: np.ndarray, playlist: np.ndarray, loss_history=()) -> "Embeddings":
         return cls(l2_normalise(track), l2_normalise(playlist), tuple(float(x) for x in loss_history))

@@ -133,18 +133,22 @@ def report_path(cache_dir: str | Path, data_digest: str) -> Path:
 
 
 def write_report(path: str | Path, results: pd.DataFrame, seeds: list[int], names: list[str]) -> None:
-    """Every figure as JSON (NaN as null), written atomically."""
+    """Every figure as a JSON record (NaN as null), written atomically."""
     report = {"seeds": seeds, "models": names, "results": json.loads(results.to_json(orient="records"))}
-    text = json.dumps(report, indent=1).encode()
     try:
-        cache.write_atomically(Path(path), lambda handle: handle.write(text))
+        cache.write_record(Path(path), report)
     except OSError as err:
         raise RecsysError(f"Cannot write {path}: {err.strerror or err}.") from None
 
 
-def read_report(path: str | Path) -> pd.DataFrame | None:
-    """The per-seed results of a saved evaluation, or None if there is none or it is unreadable."""
+def read_report(path: str | Path, on_problem: Callable[[str], None] = lambda text: None) -> pd.DataFrame | None:
+    """The per-seed results of a saved evaluation, or None if there is none or it cannot be
+    trusted (then `on_problem` hears why)."""
+    report, problem = cache.read_record(Path(path), "The saved evaluation")
     try:
-        return pd.DataFrame(json.loads(Path(path).read_text())["results"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return pd.DataFrame(report["results"]).astype({"seed": int, "model": str, "view": str, "subset": str})
+    except (KeyError, TypeError, ValueError):
+        problem = problem or ("The saved evaluation has no results table" if report is not None else "")
+    if problem:
+        on_problem(f"{problem}; run the evaluation again.")
+    return None

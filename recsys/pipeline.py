@@ -10,6 +10,7 @@ import pandas as pd
 from recsys import cache
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
+from recsys.errors import NotSaved
 from recsys.load import Catalogue, load_catalogue
 from recsys.recommend import similar_tracks
 from recsys.search import SearchIndex
@@ -68,13 +69,17 @@ def prepare(
 ) -> Recommender:
     """Load the data and its embeddings for `config` (default: the current model), training if needed."""
     catalogue = load_catalogue(data_path)
-    config = config or cache.load_current_config(cache_dir)
+    config = config or cache.load_current_config(cache_dir, on_message)
     digest = cache.file_digest(data_path)
     path = cache.cache_path(cache_dir, digest, config)
     embeddings, why = cache.load(path, catalogue.ids, digest, config)
     if embeddings is None:
         on_message(f"{why}; training it now ({config.epochs} epochs).")
-        embeddings = train_and_save(catalogue, digest, cache_dir, config, on_message, on_epoch, wait=True)
+        try:
+            embeddings = train_and_save(catalogue, digest, cache_dir, config, on_message, on_epoch, wait=True)
+        except NotSaved as err:
+            on_message(f"{err} Serving it from memory until the app restarts.")
+            embeddings = err.embeddings
     return Recommender.build(catalogue, embeddings, config)
 
 
@@ -82,7 +87,8 @@ def train_and_save(
     catalogue: Catalogue, data_digest: str, cache_dir: str | Path, config: TrainConfig,
     on_message: Messages = lambda text: None, on_epoch=None, wait: bool = False,
 ) -> Embeddings:
-    """Train, cache the embeddings and make them the current model; serve from memory if the disk fails.
+    """Train, cache the embeddings and make them the current model. If the disk refuses them,
+    raise NotSaved, which carries the embeddings: the model served until then stays current.
 
     Only one run trains per cache directory at a time. Another is refused, or with `wait` (a model
     needed to serve at all) waits, then uses what the run it waited for saved if that was this model.
@@ -99,7 +105,8 @@ def train_and_save(
         try:
             cache.save(path, embeddings, catalogue.ids, data_digest, config)
             cache.save_current_config(cache_dir, config)
-            on_message(f"Saved the trained model to {path}.")
         except OSError as err:
-            on_message(f"Could not save the model to {path} ({err.strerror or err}); using it from memory only.")
+            raise NotSaved(f"Could not save the trained model in {Path(cache_dir)} ({err.strerror or err}).",
+                           embeddings) from None
+        on_message(f"Saved the trained model to {path}.")
     return embeddings

@@ -1,6 +1,9 @@
 """Tiny songs CSVs with known answers, written to tmp_path so each test states only what matters."""
 
 import csv
+import errno
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -107,3 +110,27 @@ def two_playlists(two_playlists_csv):
     from recsys.load import load_catalogue
 
     return load_catalogue(two_playlists_csv)
+
+
+@pytest.fixture
+def refuse_writes(monkeypatch):
+    """`refuse_writes(folder, code)`: from now on the disk under `folder` acts read-only (EROFS:
+    no file can be created) or full (ENOSPC: a file can be created, not filled). Every file the
+    app keeps is written through a temporary file beside it, so that is where the fault goes in;
+    running as root, a chmod would not stop a write."""
+
+    def refuse(folder: Path, code: int = errno.EROFS) -> None:
+        real = tempfile.NamedTemporaryFile
+
+        def temporary_file(*args, dir=None, **kwargs):
+            if dir is None or not Path(dir).resolve().is_relative_to(Path(folder).resolve()):
+                return real(*args, dir=dir, **kwargs)
+            if code == errno.EROFS:
+                raise OSError(code, os.strerror(code))
+            handle = real(*args, dir=dir, **kwargs)
+            handle.write = lambda data: (_ for _ in ()).throw(OSError(code, os.strerror(code)))
+            return handle
+
+        monkeypatch.setattr(tempfile, "NamedTemporaryFile", temporary_file)
+
+    return refuse

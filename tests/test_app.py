@@ -1,6 +1,7 @@
 """The Streamlit pages, driven headless through streamlit.testing.v1.AppTest."""
 
 import dataclasses
+import errno
 from pathlib import Path
 
 import numpy as np
@@ -255,3 +256,65 @@ def test_evaluation_page_runs_the_evaluation_and_shows_table_and_chart(app_env):
     assert len(app.get("plotly_chart")) == 1
     app.radio[1].set_value("cold").run()  # the toy's held-out songs are all cold-start songs
     assert not app.exception and app.dataframe[0].value.loc["random", "auc"] != "—"
+
+
+# --- faults: a disk that refuses writes, damaged records -----------------------------------------
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC], ids=["read-only", "full"])
+def test_training_on_a_disk_that_refuses_it_says_so_and_keeps_serving(app_env, refuse_writes, code):
+    _, cache_dir = app_env
+    open_app()  # the model served, trained and saved
+    refuse_writes(cache_dir, code)
+    app = open_app("pages/train.py")
+    number_input(app, "Epochs").set_value(2)
+    app.button[0].click().run()
+    assert not app.exception
+    message = app.error[0].value
+    assert "Could not save the trained model" in message and "keeps serving" in message
+    assert cache.load_current_config(cache_dir) == FAST
+    app = open_app()
+    app.text_input[0].input("blinding lights").run()
+    assert not app.exception and len(app.dataframe[0].value) == 10
+
+
+def test_a_first_start_on_a_read_only_disk_trains_once_and_serves_from_memory(app_env, refuse_writes, monkeypatch):
+    import streamlit as st
+
+    import recsys.train
+
+    _, cache_dir = app_env
+    calls, real_train = [], recsys.train.train
+    monkeypatch.setattr(recsys.train, "train", lambda *args, **kwargs: calls.append(1) or real_train(*args, **kwargs))
+    refuse_writes(cache_dir)
+    st.cache_resource.clear()
+    app = open_app()
+    assert any("from memory" in toast.value for toast in app.toast)
+    app.text_input[0].input("blinding lights").run()
+    assert not app.exception and len(app.dataframe[0].value) == 10
+    open_app()  # another session
+    assert len(calls) == 1
+
+
+def test_a_damaged_record_of_the_model_served_is_reported_once(app_env):
+    _, cache_dir = app_env
+    record = cache_dir / cache.CURRENT_MODEL_FILE
+    record.write_text(record.read_text().replace('"epochs": 3', '"epochs": 30'))
+    app = open_app()
+    assert not app.exception
+    assert [toast.value for toast in app.toast if "model served" in toast.value] == [
+        r"The record of the model served \(current\-model\.json\) is damaged \(its checksum does not match\); "
+        r"serving the default model\."]
+    app.text_input[0].input("blinding lights").run()
+    assert not app.exception and len(app.dataframe[0].value) == 10
+    assert not any("model served" in toast.value for toast in app.toast)
+
+
+def test_an_evaluation_the_disk_refuses_is_shown_and_its_problem_named(app_env, refuse_writes):
+    _, cache_dir = app_env
+    refuse_writes(cache_dir)
+    app = open_app("pages/evaluation.py")
+    app.button[0].click().run()
+    assert not app.exception
+    assert "Cannot write" in app.error[0].value and "Read\\-only file system" in app.error[0].value
+    assert set(MODELS) == set(app.dataframe[0].value.index)

@@ -1,7 +1,11 @@
 """recsys/cache.py: round trip, staleness, unreadable files, atomic writes, the current-model pointer."""
 
 import dataclasses
+import errno
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -171,15 +175,96 @@ def test_current_config_round_trip(tmp_path):
     assert cache.load_current_config(tmp_path) == chosen
 
 
-@pytest.mark.parametrize("content", [
-    None, "{not json", json.dumps({**TrainConfig().as_dict(), "epochs": 0}),
-    json.dumps({**TrainConfig().as_dict(), "colour": "red"}), "[1, 2]", '{"epochs": 100, "lr": 0.01, "seed": 0}',
-],
-                         ids=["missing", "garbage", "invalid value", "unknown field", "not an object", "older version"])
-def test_current_config_falls_back_to_the_default(tmp_path, content):
-    if content is not None:
-        (tmp_path / cache.CURRENT_MODEL_FILE).write_text(content)
-    assert cache.load_current_config(tmp_path) == TrainConfig()
+@pytest.mark.parametrize("settings", [
+    None, {**TrainConfig().as_dict(), "epochs": 0}, {**TrainConfig().as_dict(), "colour": "red"}, [1, 2],
+    {"epochs": 100, "lr": 0.01, "seed": 0},
+], ids=["missing", "invalid value", "unknown field", "not an object", "older settings"])
+def test_current_config_falls_back_to_the_default(tmp_path, settings):
+    if settings is not None:
+        cache.write_record(tmp_path / cache.CURRENT_MODEL_FILE, settings)
+    heard = []
+    assert cache.load_current_config(tmp_path, heard.append) == TrainConfig()
+    assert heard == ([] if settings is None else
+                     ["The record of the model served names settings this version cannot use; serving the default model."])
+
+
+def test_a_record_round_trips(tmp_path):
+    payload = {"seeds": [0, 1], "figure": 0.1 + 0.2, "name": "Beyoncé <b>", "none": None}
+    cache.write_record(tmp_path / "r.json", payload)
+    assert cache.read_record(tmp_path / "r.json", "The record") == (payload, "")
+    assert cache.read_record(tmp_path / "missing.json", "The record") == (None, "")
+
+
+def _damage(path: Path, how: str) -> None:
+    text = path.read_text()
+    record = json.loads(text)
+    path.write_text({
+        "garbage": "{not json",
+        "truncated": text[: len(text) // 2],
+        "foreign": json.dumps(record["payload"]),  # the payload alone, as an older version wrote it
+        "other version": json.dumps({**record, "format_version": 99}),
+        "edited": text.replace('"lr": 0.03', '"lr": 0.3'),  # still JSON, one figure changed
+    }[how])
+
+
+@pytest.mark.parametrize("how, problem", [
+    ("garbage", "is not a file this app wrote"), ("truncated", "is not a file this app wrote"),
+    ("foreign", "is not a file this app wrote"), ("other version", "is from another version of the app"),
+    ("edited", "is damaged (its checksum does not match)"),
+])
+def test_an_untrusted_record_is_reported_once_then_set_aside(tmp_path, how, problem):
+    cache.save_current_config(tmp_path, TrainConfig(epochs=7))
+    _damage(tmp_path / cache.CURRENT_MODEL_FILE, how)
+    heard = []
+    assert cache.load_current_config(tmp_path, heard.append) == TrainConfig()
+    assert cache.load_current_config(tmp_path, heard.append) == TrainConfig()  # removed: nothing more to say
+    assert heard == [f"The record of the model served (current-model.json) {problem}; serving the default model."]
+    cache.save_current_config(tmp_path, TrainConfig(epochs=7))  # and written anew when a model is chosen
+    assert cache.load_current_config(tmp_path) == TrainConfig(epochs=7)
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC], ids=["read-only", "full"])
+def test_a_disk_that_refuses_writes_is_not_writable_and_keeps_every_file(tmp_path, refuse_writes, code, saved):
+    path, embeddings = saved
+    cache.save_current_config(path.parent, CONFIG)
+    assert cache.writable(path.parent)
+    refuse_writes(path.parent, code)
+    assert not cache.writable(path.parent)
+    for write in (lambda: cache.save(path, make_embeddings(seed=3), IDS, DIGEST, CONFIG),
+                  lambda: cache.save_current_config(path.parent, TrainConfig(epochs=9))):
+        with pytest.raises(OSError) as raised:
+            write()
+        assert raised.value.errno == code
+    np.testing.assert_array_equal(cache.load(path, IDS, DIGEST, CONFIG)[0].track, embeddings.track)
+    assert cache.load_current_config(path.parent) == CONFIG
+    assert leftovers(path.parent) == []
+
+
+KILLED_MID_WRITE = """
+import os, signal, sys
+from recsys import cache
+from recsys.config import TrainConfig
+from tests.test_cache import CONFIG, DIGEST, IDS, make_embeddings
+
+os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)  # killed after writing, before the rename
+folder = sys.argv[1]
+if sys.argv[2] == "embeddings":
+    cache.save(cache.cache_path(folder, DIGEST, CONFIG), make_embeddings(seed=9), IDS, DIGEST, CONFIG)
+else:
+    cache.save_current_config(folder, TrainConfig(epochs=9))
+"""
+
+
+@pytest.mark.parametrize("artefact", ["embeddings", "record"])
+def test_a_process_killed_mid_write_leaves_the_previous_file(tmp_path, artefact):
+    path = cache.cache_path(tmp_path, DIGEST, CONFIG)
+    cache.save(path, make_embeddings(), IDS, DIGEST, CONFIG)
+    cache.save_current_config(tmp_path, CONFIG)
+    run = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, str(tmp_path), artefact],
+                         cwd=Path(__file__).parent.parent, capture_output=True)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    np.testing.assert_array_equal(cache.load(path, IDS, DIGEST, CONFIG)[0].track, make_embeddings().track)
+    assert cache.load_current_config(tmp_path) == CONFIG
 
 
 def test_file_digest_is_the_sha256_of_the_bytes(tmp_path):

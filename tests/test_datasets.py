@@ -1,10 +1,9 @@
 """recsys/datasets.py: uploads are checked before they are served, and stay inside the cache."""
 
-import json
-
 import pytest
 
 from recsys import datasets
+from recsys.cache import write_record
 from recsys.errors import RecsysError
 from tests.conftest import two_playlist_rows, write_songs_csv
 
@@ -31,11 +30,35 @@ def test_an_upload_that_does_not_load_is_removed_and_named_in_the_error(tmp_path
     assert list((tmp_path / datasets.UPLOADS).iterdir()) == []
 
 
-@pytest.mark.parametrize("pointer", [
-    {"file": "../../../etc/passwd", "name": "x"}, {"file": "/etc/passwd", "name": "x"},
-    {"file": "gone.csv", "name": "x"}, {"name": "x"}, "not an object",
+@pytest.mark.parametrize("pointer, problem", [
+    ({"file": "../../../etc/passwd", "name": "x"}, "points outside the uploads folder"),
+    ({"file": "/etc/passwd", "name": "x"}, "points outside the uploads folder"),
+    ({"file": "gone.csv", "name": "x"}, "The uploaded file x is no longer stored"),
+    ({"name": "x"}, "is incomplete"), ("not an object", "is incomplete"),
 ])
-def test_a_pointer_outside_the_uploads_folder_or_to_nothing_means_the_shipped_data(tmp_path, pointer):
+def test_a_pointer_outside_the_uploads_folder_or_to_nothing_means_the_shipped_data(tmp_path, pointer, problem):
     (tmp_path / datasets.UPLOADS).mkdir()
-    (tmp_path / datasets.CURRENT_DATA_FILE).write_text(json.dumps(pointer))
-    assert datasets.current_upload(tmp_path) is None
+    write_record(tmp_path / datasets.CURRENT_DATA_FILE, pointer)
+    heard = []
+    assert datasets.current_upload(tmp_path, heard.append) is None
+    assert len(heard) == 1 and problem in heard[0] and heard[0].endswith("; serving the shipped data.")
+
+
+def test_a_damaged_upload_is_not_served(tmp_path, good_bytes):
+    path, _ = datasets.check_upload(tmp_path, "mine.csv", good_bytes)
+    datasets.use_upload(tmp_path, path, "mine.csv")
+    path.write_bytes(good_bytes.replace(b"Song", b"Sang", 1))  # still a valid CSV, but not what was checked
+    heard = []
+    assert datasets.current_upload(tmp_path, heard.append) is None
+    assert heard == ["The stored copy of mine.csv is damaged (its checksum does not match); serving the shipped data."]
+
+
+def test_a_damaged_record_of_the_data_served_means_the_shipped_data(tmp_path, good_bytes):
+    path, _ = datasets.check_upload(tmp_path, "mine.csv", good_bytes)
+    datasets.use_upload(tmp_path, path, "mine.csv")
+    record = tmp_path / datasets.CURRENT_DATA_FILE
+    record.write_text(record.read_text().replace("mine.csv", "other.csv"))
+    heard = []
+    assert datasets.current_upload(tmp_path, heard.append) is None
+    assert heard == ["The record of the data served (current-data.json) is damaged (its checksum does not match); "
+                     "serving the shipped data."]

@@ -2,11 +2,12 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from recsys.cli import main
 from recsys.errors import RecsysError
-from recsys.evaluate import VIEWS, evaluate, format_table, summarise
+from recsys.evaluate import VIEWS, evaluate, format_table, read_report, summarise, write_report
 
 CHEAP = ["random", "popularity", "audio-features", "co-occurrence", "artist-album"]
 
@@ -48,5 +49,17 @@ def test_cli_evaluate_prints_tables_and_writes_json(two_playlists_csv, tmp_path,
     assert code == 0
     printed = capsys.readouterr().out
     assert "song→songs, all held-out tracks" in printed and "artist-album" in printed
-    report = json.loads(out.read_text())
+    report = json.loads(out.read_text())["payload"]
     assert report["seeds"] == [0] and len(report["results"]) == 2 * len(VIEWS) * 3
+    assert read_report(out)[["model", "recall@10"]].equals(pd.DataFrame(report["results"])[["model", "recall@10"]])
+
+
+def test_a_damaged_saved_evaluation_is_reported_once_and_set_aside(two_playlists, tmp_path):
+    path = tmp_path / "evaluation.json"
+    write_report(path, evaluate(two_playlists, ["random"], [0]), [0], ["random"])
+    path.write_text(path.read_text().replace('"random"', '"popularity"'))  # still JSON, figures changed
+    heard = []
+    assert read_report(path, heard.append) is None
+    assert heard == ["The saved evaluation (evaluation.json) is damaged (its checksum does not match); "
+                     "run the evaluation again."]
+    assert not path.exists() and read_report(path, heard.append) is None and len(heard) == 1

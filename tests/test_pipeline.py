@@ -1,6 +1,7 @@
 """recsys/pipeline.py: train once, then serve from the cache; the Recommender's answers."""
 
 import dataclasses
+import errno
 
 import numpy as np
 import pytest
@@ -8,7 +9,7 @@ import pytest
 import recsys.train
 from recsys import cache
 from recsys.config import TrainConfig
-from recsys.errors import RecsysError
+from recsys.errors import NotSaved, RecsysError
 from recsys.pipeline import prepare, train_and_save
 from tests.conftest import TINY_CONFIG, two_playlist_rows
 
@@ -93,14 +94,30 @@ def test_corrupted_cache_is_rebuilt_with_a_message(two_playlists_csv, tmp_path, 
     assert cache.load(path, first.catalogue.ids, cache.file_digest(two_playlists_csv), TINY_CONFIG)[0] is not None
 
 
-def test_a_cache_that_cannot_be_written_is_served_from_memory(two_playlists_csv, tmp_path, monkeypatch):
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(cache, "save", disk_full)
+@pytest.mark.parametrize("code, reason", [(errno.EROFS, "Read-only file system"), (errno.ENOSPC, "No space left")],
+                         ids=["read-only", "full"])
+def test_a_cache_that_cannot_be_written_is_served_from_memory(two_playlists_csv, tmp_path, refuse_writes, code, reason):
+    refuse_writes(tmp_path, code)
     recommender, messages = run(two_playlists_csv, tmp_path)
     assert recommender.embeddings.track.shape[0] == 12
-    assert any("Could not save" in m and "No space left" in m for m in messages)
+    assert any("Could not save" in m and reason in m and "from memory" in m for m in messages)
+    assert not list(tmp_path.glob("*.npz"))
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC], ids=["read-only", "full"])
+def test_a_model_the_disk_refuses_is_handed_back_and_the_served_one_stays(two_playlists, two_playlists_csv, tmp_path,
+                                                                         refuse_writes, code):
+    digest = cache.file_digest(two_playlists_csv)
+    served = train_and_save(two_playlists, digest, tmp_path, TINY_CONFIG)
+    refuse_writes(tmp_path, code)
+    other = dataclasses.replace(TINY_CONFIG, seed=1)
+    with pytest.raises(NotSaved, match="Could not save the trained model") as refused:
+        train_and_save(two_playlists, digest, tmp_path, other)
+    assert refused.value.embeddings.track.shape == served.track.shape
+    assert cache.load_current_config(tmp_path) == TINY_CONFIG
+    assert not cache.cache_path(tmp_path, digest, other).exists()
+    np.testing.assert_array_equal(cache.load(cache.cache_path(tmp_path, digest, TINY_CONFIG), two_playlists.ids,
+                                             digest, TINY_CONFIG)[0].track, served.track)
 
 
 # --- the Recommender ------------------------------------------------------------------------------
