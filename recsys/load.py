@@ -7,6 +7,7 @@ repair it makes is counted in the LoadReport with the first rows it concerned.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,9 +144,12 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, dict]:
     if b"\x00" in data[:65536]:
         raise RecsysError(f"{path}: this is not a CSV file (it holds binary data). Export the songs as CSV text.")
     text, encoding = _decode(data)
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    first_line = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]  # old Macs end lines in \r alone
     delimiter = _delimiter(first_line)
-    header = [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter))]
+    try:
+        header = [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter), [])]
+    except csv.Error as err:
+        raise RecsysError(f"{path}: the header row cannot be read ({err}). The first row must name the columns.") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise RecsysError(

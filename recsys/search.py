@@ -102,6 +102,8 @@ class SearchIndex:
     def _candidates(self, text: str) -> np.ndarray:
         """Tracks sharing the most trigrams with the query: at most CANDIDATES of them."""
         codes = np.unique(trigram_codes([text])[1])
+        if len(self.grams) == 0:  # every title and artist is empty
+            return np.empty(0, dtype=np.int64)
         slots = np.searchsorted(self.grams, codes).clip(max=len(self.grams) - 1)
         slots = slots[self.grams[slots] == codes]  # trigrams the catalogue has
         if len(slots) == 0:

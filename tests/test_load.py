@@ -281,3 +281,10 @@ def test_a_hundred_thousand_rows_load(tmp_path):
     path.write_text(header + "\n" + "\n".join(row.format(i=i, a=i % 5000, p=i % 2000) for i in range(100_000)) + "\n")
     report = load_catalogue(path).report
     assert (report.rows, report.tracks, report.playlists, report.edges) == (100_000, 100_000, 2000, 100_000)
+
+
+def test_a_header_too_long_to_parse_is_a_clear_error(tmp_path):
+    path = tmp_path / "songs.csv"
+    path.write_text("x" * 200_000 + "\n1\n")
+    with pytest.raises(RecsysError, match="the header row cannot be read"):
+        load_catalogue(path)

@@ -150,3 +150,10 @@ def test_a_song_titled_exactly_as_typed_beats_a_more_popular_partial_match():
     )
     found, _ = SearchIndex.build(tracks).search("NA")
     assert list(found) == [1, 0]
+
+
+def test_a_catalogue_whose_names_are_all_empty_finds_nothing():
+    tracks = pd.DataFrame({"track_name": ["", "  "], "track_artist": ["", ""], "track_album_name": ["", ""],
+                           "track_popularity": ["", ""]})
+    found, scores = SearchIndex.build(tracks).search("love")
+    assert len(found) == len(scores) == 0
