@@ -147,7 +147,7 @@ def _time_start(browser, env: dict, log_path: Path) -> tuple[float, float]:
     page = browser.new_page()
     try:
         with streamlit_server(env, log_path) as (port, started):
-            _wait_for_port(port, deadline=started + 60)
+            wait_for_port(port, deadline=started + 60)
             page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
             page.get_by_label("Song title or artist").wait_for(timeout=60_000)
             box = time.perf_counter() - started
@@ -166,7 +166,7 @@ def bench_app_apptest(env: dict) -> dict:
     return {"app start → page rendered, AppTest, no browser (s)": time.perf_counter() - started}
 
 
-def _wait_for_port(port: int, deadline: float) -> None:
+def wait_for_port(port: int, deadline: float) -> None:
     while time.perf_counter() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
             return

@@ -1,5 +1,6 @@
 """Tiny songs CSVs with known answers, written to tmp_path so each test states only what matters."""
 
+import contextlib
 import csv
 import errno
 import os
@@ -134,3 +135,15 @@ def refuse_writes(monkeypatch):
         monkeypatch.setattr(tempfile, "NamedTemporaryFile", temporary_file)
 
     return refuse
+
+
+@contextlib.contextmanager
+def app_server(data: Path, cache_dir: Path, log: Path, monkeypatch):
+    """`streamlit run` serving `data` with `cache_dir` on a free local port; yields its URL."""
+    from bench.bench import streamlit_server, wait_for_port
+
+    monkeypatch.setenv("RECSYS_DATA", str(data))
+    monkeypatch.setenv("RECSYS_CACHE_DIR", str(cache_dir))
+    with streamlit_server(dict(os.environ), log) as (port, started):
+        wait_for_port(port, deadline=started + 60)
+        yield f"http://127.0.0.1:{port}/"

@@ -1,0 +1,1 @@
+"""Benchmarks: `python bench/bench.py` (speed) and `python bench/concurrency.py` (many sessions)."""
