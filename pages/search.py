@@ -15,14 +15,15 @@ rec = recommender()  # after the search box, so a person can type while the mode
 report = rec.catalogue.report
 st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
 if report.repairs:
-    st.warning("Data repaired while loading: " + "; ".join(report.lines()[1:]) + ".")
+    # The lines name columns of the file, which may hold markdown.
+    st.warning(escape_markdown("Data repaired while loading: " + "; ".join(report.lines()[1:]) + "."))
 if not query.strip():
     st.info("Start typing a song title, an artist, or both.")
     st.stop()
 try:
     matches, _ = rec.search(query, limit=10)
 except RecsysError as err:
-    st.warning(str(err))
+    st.warning(escape_markdown(str(err)))
     st.stop()
 if len(matches) == 0:
     st.warning(f"No song matches “{escape_markdown(query.strip()[:80])}”. Try part of the title or the artist's name.")

@@ -62,3 +62,15 @@ def test_a_damaged_record_of_the_data_served_means_the_shipped_data(tmp_path, go
     assert datasets.current_upload(tmp_path, heard.append) is None
     assert heard == ["The record of the data served (current-data.json) is damaged (its checksum does not match); "
                      "serving the shipped data."]
+
+
+@pytest.mark.parametrize("name", ["../../outside.csv", "/tmp/absolute.csv", "..\\..\\windows.csv", "a/../../b.csv",
+                                  "current-data.json", "~/home.csv", "nul\x00byte.csv", "<img src=x>.csv"])
+def test_no_upload_name_makes_anything_be_written_outside_the_uploads_folder(tmp_path, good_bytes, name):
+    cache_dir = tmp_path / "deep" / "cache"
+    before = {p for p in tmp_path.rglob("*") if p.is_file()}
+    path, _ = datasets.check_upload(cache_dir, name, good_bytes)
+    datasets.use_upload(cache_dir, path, name)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and p not in before)
+    assert written == [f"deep/cache/{datasets.CURRENT_DATA_FILE}", f"deep/cache/{datasets.UPLOADS}/{path.name}"]
+    assert datasets.current_upload(cache_dir) == (path, name)

@@ -1,0 +1,59 @@
+"""The app in a real browser: Debian's Chromium driven through Playwright against `streamlit run`."""
+
+import pytest
+
+from bench.bench import CHROMIUM, CHROMIUM_ARGS, READY_TEXT
+from recsys import cache
+from recsys.pipeline import prepare
+from tests.conftest import COLUMNS, TINY_CONFIG, app_server, write_songs_csv
+
+IMG = "<img src=x onerror=alert(1)>"
+MARKDOWN = "**bold** [link](javascript:alert(1))"
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 1300, "height": 1600})
+        finally:
+            browser.close()
+
+
+def test_names_that_look_like_html_or_markdown_show_literally_everywhere(tmp_path, monkeypatch, page):
+    rows = [{"playlist_id": f"p{i % 2}", "danceability": i / 20} for i in range(11)]  # ten songs like any one
+    rows[0].update(track_name=MARKDOWN, track_artist=IMG, playlist_name=IMG)
+    rows[1].update(track_name=IMG, track_artist=MARKDOWN, energy="")  # a gap: the page warns of a repair
+    data = write_songs_csv(tmp_path / "odd.csv", rows, columns=COLUMNS + (MARKDOWN,))
+    cache_dir = tmp_path / "cache"
+    prepare(data, cache_dir, TINY_CONFIG)
+    cache.save_current_config(cache_dir, TINY_CONFIG)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with app_server(data, cache_dir, tmp_path / "streamlit.log", monkeypatch) as url:
+        page.goto(url)
+        page.get_by_text(READY_TEXT).wait_for(timeout=60_000)
+        page.get_by_label("Song title or artist").fill("bold link")
+        page.get_by_label("Song title or artist").press("Enter")
+        heading = page.get_by_role("heading", name="10 songs like")
+        heading.wait_for(timeout=60_000)
+        page.get_by_text("How they sound").wait_for()
+        page.locator(".main-svg").first.wait_for()
+
+        assert heading.inner_text().startswith(f"10 songs like {MARKDOWN} by {IMG}")
+        assert page.get_by_label("Which song?").input_value().startswith(f"{MARKDOWN} — {IMG}")  # the search result
+        assert f"column(s) not used: {MARKDOWN}" in page.get_by_test_id("stAlertContentWarning").inner_text()
+        legend = " ".join(page.locator(".legendtext").all_text_contents())
+        assert MARKDOWN in legend  # the radar chart names the chosen song as it is written
+        page.get_by_label("Compare the chosen song with").click()  # every recommendation, in the list
+        assert IMG in page.get_by_role("listbox").inner_text()
+        page.keyboard.press("Escape")
+
+        assert page.locator("img[src='x']").count() == 0  # nothing was turned into markup
+        assert page.locator("a[href^='javascript']").count() == 0
+        assert page.locator("strong", has_text="bold").count() == 0
+        assert dialogs == []
+
