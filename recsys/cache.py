@@ -24,7 +24,9 @@ from recsys.embeddings import Embeddings
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
-FORMAT_VERSION = 2  # 2: a checksum over the arrays
+# 2: a checksum over the arrays. 3: the kg model learns from year and popularity with another
+# loss, so its vectors from version 2 with the same settings are another model.
+FORMAT_VERSION = 3
 RECORD_FORMAT_VERSION = 1  # of the JSON records
 CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history")
 CURRENT_MODEL_FILE = "current-model.json"
@@ -118,6 +120,8 @@ def trained_configs(cache_dir: str | Path, data_digest: str) -> list[TrainConfig
     for path in Path(cache_dir).glob(f"embeddings-{data_digest[:16]}-*.npz"):
         try:
             with np.load(path, allow_pickle=False) as archive:
+                if int(archive["format_version"]) != FORMAT_VERSION:
+                    continue
                 config = TrainConfig(**json.loads(str(archive["config"])))
             made = path.stat().st_mtime
         except Exception:  # unreadable or from an older version: never offered, rebuilt if asked for

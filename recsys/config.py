@@ -16,7 +16,7 @@ AUDIO_FEATURES = (
 )
 REQUIRED_COLUMNS = ("track_id", "track_name", "track_artist", "playlist_id") + AUDIO_FEATURES
 OPTIONAL_COLUMNS = (
-    "track_album_id", "track_album_name", "track_popularity",
+    "track_album_id", "track_album_name", "track_popularity", "track_album_release_date",
     "playlist_name", "playlist_genre", "playlist_subgenre",
 )
 
@@ -42,7 +42,7 @@ class TrainConfig:
     dropout: float = 0.5  # gcn-paper only
     negatives_per_positive: int = 1  # gcn-paper only
     layers: int = 3  # kg only: propagation layers
-    temperature: float = 5.0  # kg only: sharpness of the song–song loss
+    temperature: float = 7.0  # kg only: sharpness of the song–song loss
     holdout: float = 0.0  # share of each playlist's songs kept out of training to validate on each epoch
     seed: int = 0
 

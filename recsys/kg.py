@@ -1,11 +1,12 @@
 """A knowledge-graph recommender: artists, albums and genres as entity nodes beside playlists and
 tracks, LightGCN-style propagation with a learned weight per relation, layers concatenated.
 
-Tracks start from their projected audio features and have no free vector, so a song in no
-playlist starts like any other; propagation then brings in its artist, album, and through
-them the playlists and genres their other songs belong to. Training pulls together songs that
-share a playlist (a contrastive loss on cosine similarity), which is exactly what the app asks
-of the vectors: songs like this one.
+Tracks start from their projected audio features, release year and popularity (each as its rank
+among the catalogue's tracks) and have no free vector, so a song in no playlist starts like any
+other; propagation then brings in its artist, album, and through them the playlists and genres
+their other songs belong to. Training pulls together songs that share a playlist (a sampled-softmax
+loss on cosine similarity against random songs), which is exactly what the app asks of the vectors:
+songs like this one.
 """
 
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from recsys.embeddings import Embeddings
 from recsys.load import Catalogue
 
 RELATIONS = ("playlist-track", "track-artist", "track-album", "playlist-genre", "playlist-subgenre")
+NEGATIVES = 64  # random songs every pair is contrasted with, one set shared by all pairs of an epoch
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,13 @@ class KGRec(nn.Module):
         self.convs = nn.ModuleList(LGConv() for _ in range(layers))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """(N, dim·layers) node vectors from track features (T, feature_dim): the propagated layers.
+        """(N, dim·layers) node vectors from track features (T, feature_dim): the propagated layers,
+        each scaled to unit length, so every layer counts alike in a cosine similarity.
 
         Layer 0 (a track's own projected sound) is left out of the output: kept in, it made songs
-        that merely sound alike look related and cost AUC (0.833 against 0.856 on seed 0).
+        that merely sound alike look related and cost AUC (0.833 against 0.856 on seed 0). Unscaled,
+        the first layer (a song's artist and album, for a song in no playlist) had the largest norm
+        and drowned out the wider ones: AUC 0.873 against 0.923 (seed 0, temperature 5).
         """
         g = self.graph
         track_start = self.project(features)  # (T, dim)
@@ -101,7 +106,7 @@ class KGRec(nn.Module):
         layers = [h]
         for conv in self.convs:
             layers.append(conv(layers[-1], g.edge_index, weight))
-        return torch.cat(layers[1:], dim=1)
+        return torch.cat([F.normalize(layer, dim=-1) for layer in layers[1:]], dim=1)
 
 
 def co_playlist_pairs(pos_playlist: torch.Tensor, pos_track: torch.Tensor, generator: torch.Generator):
@@ -113,16 +118,18 @@ def co_playlist_pairs(pos_playlist: torch.Tensor, pos_track: torch.Tensor, gener
     return pos_track[order][same], pos_track[partner][same]
 
 
-def song_loss(z: torch.Tensor, anchor, partner, negative, temperature: float) -> torch.Tensor:
-    """BPR on cosine similarity: a song should be closer to a playlist-mate than to a random song."""
-    u, v, w = (F.normalize(z[i], dim=-1) for i in (anchor, partner, negative))
-    return -F.logsigmoid(temperature * ((u * v).sum(-1) - (u * w).sum(-1))).mean()
+def song_loss(z: torch.Tensor, anchor, partner, negatives, temperature: float) -> torch.Tensor:
+    """Sampled softmax on cosine similarity: a song should be closer to a playlist-mate than to
+    any of `negatives` random songs (one shared set); it beat BPR against one random song each."""
+    u, v, w = (F.normalize(z[i], dim=-1) for i in (anchor, partner, negatives))
+    logits = temperature * torch.cat([(u * v).sum(-1, keepdim=True), u @ w.T], dim=1)  # (B, 1 + negatives)
+    return -F.log_softmax(logits, dim=1)[:, 0].mean()
 
 
 def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch) -> Embeddings:
     """Train KGRec with the song–song loss; `on_epoch(epoch, loss, current track vectors)` after each epoch."""
     graph = build_knowledge_graph(catalogue)
-    features = torch.from_numpy(catalogue.features)
+    features = torch.from_numpy(track_features(catalogue))
     model = KGRec(graph, features.shape[1], config.out_dim, config.layers)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     sampler = torch.Generator().manual_seed(config.seed)
@@ -130,8 +137,8 @@ def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch) -> Embeddings:
     for epoch in range(1, config.epochs + 1):
         optimizer.zero_grad()
         anchor, partner = co_playlist_pairs(graph.pos_playlist, graph.pos_track, sampler)
-        negative = torch.randint(0, graph.num_tracks, anchor.shape, generator=sampler) + graph.num_playlists
-        loss = song_loss(model(features), anchor, partner, negative, config.temperature)
+        negatives = torch.randint(0, graph.num_tracks, (NEGATIVES,), generator=sampler) + graph.num_playlists
+        loss = song_loss(model(features), anchor, partner, negatives, config.temperature)
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
@@ -139,6 +146,21 @@ def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch) -> Embeddings:
     z = _vectors(model, features)
     return Embeddings.from_raw(track=z[graph.tracks].numpy(), playlist=z[:graph.num_playlists].numpy(),
                                loss_history=losses)
+
+
+def track_features(catalogue: Catalogue) -> np.ndarray:
+    """(T, 14) float32: the audio features, release year and popularity, each as its rank among the
+    tracks in [0, 1] (ties share one); a missing year or popularity sits in the middle, 0.5.
+
+    Ranks rather than min–max: a few extreme values (a 60-minute track, a silent one) no longer
+    squeeze every other song into a narrow band. Year and popularity belong to the song, not to a
+    playlist, so a song in no playlist has them too; playlists often keep to an era.
+    """
+    tracks = catalogue.tracks
+    year = tracks["release_year"] if "release_year" in tracks else pd.Series(np.nan, index=tracks.index)
+    columns = pd.concat([pd.DataFrame(catalogue.features_raw, index=tracks.index), year,
+                         pd.to_numeric(tracks["track_popularity"], errors="coerce")], axis=1)
+    return columns.rank(pct=True).fillna(0.5).to_numpy(dtype=np.float32, copy=True)  # writable, for torch
 
 
 @torch.no_grad()

@@ -90,7 +90,8 @@ def _rows(rows: list[int]) -> str:
 class Catalogue:
     """Tracks (row i = local track index i), playlists, their edges and features."""
 
-    tracks: pd.DataFrame  # track_id, track_name, track_artist, track_album_name, track_popularity, genre, playlist_count
+    # track_id, track_name, track_artist, track_album_name, track_popularity, release_year, genre, playlist_count
+    tracks: pd.DataFrame
     playlists: pd.DataFrame  # playlist_id, playlist_name, genre, subgenre
     ids: IdMap
     edge_playlist: np.ndarray  # (E,) playlist index of each edge
@@ -223,6 +224,7 @@ def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
         "track_artist": first["track_artist"],
         "track_album_name": first["track_album_name"],
         "track_popularity": pd.to_numeric(first["track_popularity"], errors="coerce"),
+        "release_year": release_year(first["track_album_release_date"]),
         "genre": _main_genre(frame, first["track_id"]),
     })
     repairs = {
@@ -230,6 +232,11 @@ def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
         "conflicting": _conflicts(frame),
     }
     return tracks, numeric.to_numpy(dtype=np.float64), repairs
+
+
+def release_year(dates: pd.Series) -> pd.Series:
+    """The year of "2012-01-01", "2012-01" or "2012" as a float; NaN where there is none."""
+    return pd.to_numeric(dates.str.extract(r"^(\d{4})", expand=False), errors="coerce").astype("float64")
 
 
 def _where(flags: pd.DataFrame, file_rows: np.ndarray) -> dict:

@@ -291,5 +291,8 @@ def test_trained_configs_lists_this_datas_readable_models_newest_first(tmp_path)
     other_data = cache.cache_path(tmp_path, "f" * 64, CONFIG)
     cache.save(other_data, make_embeddings(), IDS, "f" * 64, CONFIG)
     cache.cache_path(tmp_path, DIGEST, dataclasses.replace(CONFIG, seed=5)).write_bytes(b"not an npz")
+    older_format = cache.cache_path(tmp_path, DIGEST, dataclasses.replace(CONFIG, seed=6))
+    cache.save(older_format, make_embeddings(), IDS, DIGEST, dataclasses.replace(CONFIG, seed=6))
+    rewrite_archive(older_format, lambda arrays: arrays.update(format_version=np.array(cache.FORMAT_VERSION - 1)))
     assert cache.trained_configs(tmp_path, DIGEST) == [newer, older]
     assert cache.trained_configs(tmp_path / "nothing-here", DIGEST) == []

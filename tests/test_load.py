@@ -155,6 +155,16 @@ def test_optional_columns_may_be_absent(make_csv):
     assert list(catalogue.tracks["track_album_name"]) == ["", ""]
 
 
+def test_release_year_is_read_from_a_full_date_a_year_or_a_month(make_csv):
+    dates = ["2012-01-01", "1999", "2005-07", ""]
+    rows = [{"track_id": f"t{i}", "track_album_release_date": d} for i, d in enumerate(dates)]
+    catalogue = load_catalogue(make_csv(rows, columns=COLUMNS + ("track_album_release_date",)))
+    assert list(catalogue.tracks["release_year"].fillna(0)) == [2012, 1999, 2005, 0]
+    assert not catalogue.report.extra_columns
+    without = load_catalogue(make_csv([{"track_id": "a"}]))  # no date column: no year, still loads
+    assert catalogue.report.tracks == 4 and without.tracks["release_year"].isna().all()
+
+
 # --- files that cannot be used: one RecsysError whose message names the problem ---------------------
 
 
