@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 from bench.bench import CHROMIUM, CHROMIUM_ARGS, QUERIES, READY_TEXT, percentiles_ms, streamlit_server, wait_for_port  # noqa: E402,E501
 from recsys import cache  # noqa: E402
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA  # noqa: E402
-from recsys.errors import RecsysError  # noqa: E402
 from recsys.load import load_catalogue  # noqa: E402
 from recsys.pipeline import prepare  # noqa: E402
 from recsys.search import SearchIndex  # noqa: E402
@@ -142,7 +141,7 @@ async def _second_trainer(browser, url, result: Crowd, training, trained) -> Non
     try:
         page = await _train_page(context, url, 1)
         await training.wait()
-        while not cache_locked() and not trained.is_set():
+        while not cache.training_under_way(os.environ["RECSYS_CACHE_DIR"]) and not trained.is_set():
             await asyncio.sleep(0.05)  # until the first run has the lock
         if trained.is_set():
             result.errors.append("training finished before a second request could be made")
@@ -170,15 +169,6 @@ async def _problems(page) -> list[str]:
     """Exceptions and error messages on the page, apart from a training refusal."""
     shown = await page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').all_inner_texts()
     return [text.splitlines()[0] for text in shown if REFUSED not in text]
-
-
-def cache_locked() -> bool:
-    """Whether a training run holds the lock of the cache directory in RECSYS_CACHE_DIR now."""
-    try:
-        with cache.training_lock(os.environ["RECSYS_CACHE_DIR"]):
-            return False
-    except RecsysError:
-        return True
 
 
 def main() -> int:

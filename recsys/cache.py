@@ -219,6 +219,15 @@ def training_lock(cache_dir: str | Path, wait: bool = False):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def training_under_way(cache_dir: str | Path) -> bool:
+    """Whether a training run holds `cache_dir`'s lock right now."""
+    try:
+        with training_lock(cache_dir):
+            return False
+    except RecsysError:
+        return True
+
+
 def writable(cache_dir: str | Path) -> bool:
     """Whether a model can be saved in `cache_dir` now: a read-only or full disk says no."""
     try:

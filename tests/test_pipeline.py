@@ -2,6 +2,10 @@
 
 import dataclasses
 import errno
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -221,3 +225,27 @@ def test_different_songs_whose_title_and_artist_run_together_are_both_recommende
     recommender, _ = run(make_csv(rows), tmp_path)
     indices, _ = recommender.similar(local(recommender, "x1"), k=100)
     assert local(recommender, "x2") in indices
+
+
+def test_a_training_process_killed_midway_leaves_the_served_model_and_frees_the_lock(two_playlists_csv, tmp_path):
+    cache_dir = tmp_path / "cache"
+    run(two_playlists_csv, cache_dir)  # the model served now
+    before = sorted(path.name for path in cache_dir.iterdir())
+    command = [sys.executable, "-m", "recsys", "train", "--data", str(two_playlists_csv), "--cache-dir", str(cache_dir),
+               "--epochs", "100000", "--out-dim", "4"]
+    process = subprocess.Popen(command, cwd=Path(__file__).parent.parent, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not cache.training_under_way(cache_dir):  # the run holds the lock from loading the data to saving
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(1)  # well into its epochs
+    finally:
+        process.kill()
+        process.wait()
+    assert cache.load_current_config(cache_dir) == TINY_CONFIG
+    assert sorted(path.name for path in cache_dir.iterdir() if not path.name.endswith(".tmp")) == before
+    with cache.training_lock(cache_dir):  # the OS released the dead process's lock
+        pass
+
