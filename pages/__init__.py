@@ -116,7 +116,7 @@ def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch
             on_epoch(losses, recalls, epochs)
 
     catalogue = load_catalogue(data_path())
-    train_and_save(catalogue, digest, cache_dir(), config, on_message=lambda text: st.toast(escape_markdown(text)), on_epoch=report, wait=wait)
+    train_and_save(catalogue, digest, cache_dir(), config, on_message=_toast, on_epoch=report, wait=wait)
     bar.empty()
     return losses, recalls
 
@@ -198,7 +198,11 @@ def notify(text: str) -> None:
     seen = st.session_state.setdefault("shown_messages", set())
     if text not in seen:
         seen.add(text)
-        st.toast(escape_markdown(text))
+        _toast(text)
+
+
+def _toast(text: str) -> None:
+    st.toast(escape_markdown(text))  # messages quote paths and file names
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
