@@ -26,7 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench import CHROMIUM, CHROMIUM_ARGS, QUERIES, READY_TEXT, percentiles_ms, streamlit_server, wait_for_port  # noqa: E402,E501
+from bench.bench import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, QUERIES, READY_TEXT, percentiles_ms, streamlit_server, wait_for_port,
+)
 from recsys import cache  # noqa: E402
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA  # noqa: E402
 from recsys.load import load_catalogue  # noqa: E402

@@ -129,7 +129,11 @@ def refuse_writes(monkeypatch):
             if code == errno.EROFS:
                 raise OSError(code, os.strerror(code))
             handle = real(*args, dir=dir, **kwargs)
-            handle.write = lambda data: (_ for _ in ()).throw(OSError(code, os.strerror(code)))
+
+            def full(data):
+                raise OSError(code, os.strerror(code))
+
+            handle.write = full
             return handle
 
         monkeypatch.setattr(tempfile, "NamedTemporaryFile", temporary_file)
