@@ -19,6 +19,8 @@ from recsys.pipeline import Recommender, prepare, train_and_save
 # The pages, in menu order: (file, title, icon). The first is the home page.
 MENU = (
     ("pages/search.py", "Find similar songs", ":material/search:"),
+    ("pages/playlist.py", "Mini playlist", ":material/queue_music:"),
+    ("pages/map.py", "Embedding map", ":material/scatter_plot:"),
     ("pages/train.py", "Train the model", ":material/model_training:"),
     ("pages/evaluation.py", "Evaluation", ":material/leaderboard:"),
     ("pages/data.py", "Your data", ":material/upload_file:"),
@@ -29,10 +31,46 @@ def menu() -> None:
     """The sidebar's page menu. Every page draws it, and Streamlit's own is off
     (client.showSidebarNavigation): a link straight to a page, as the first request after the
     server starts, runs that page without streamlit_app.py, and Streamlit would then list the
-    files in pages/ instead."""
+    files in pages/ instead.
+
+    The links carry the URL's song and demo mode, so another page opens on the same song."""
+    carried = {name: st.query_params[name] for name in URL_STATE if name in st.query_params}
     for path, title, icon in MENU:
-        st.sidebar.page_link(path, label=title, icon=icon)
+        st.sidebar.page_link(path, label=title, icon=icon, query_params=carried or None)
     st.sidebar.divider()
+
+
+URL_STATE = ("track", "demo")  # what a shared link keeps: the current song, and demo mode
+
+
+def current_song(catalogue) -> int | None:
+    """The song in the URL (`?track=<track_id>`), so that a link opens the same view for someone
+    else and the browser's back button returns to the song before; None if there is none."""
+    track_id = st.query_params.get("track")
+    if not track_id:
+        return None
+    index = int(catalogue.ids.track_index([track_id])[0])
+    if index < 0:
+        st.warning(f"The link names a song that is not in this catalogue (track_id "
+                   f"“{escape_markdown(track_id[:60])}”). Search for it by title instead.")
+        return None
+    return index
+
+
+def show_song(catalogue, track: int) -> None:
+    """Make `track` the current song: it goes into the URL, which the browser keeps in its history."""
+    st.query_params["track"] = catalogue.tracks["track_id"].iat[track]
+
+
+def demo_mode() -> bool:
+    """The sidebar's demo switch, kept in the URL (`?demo=1`) so a demo can be opened by a link."""
+    on = st.sidebar.toggle("Demo mode", value=st.query_params.get("demo") == "1",
+                           help="Famous songs one click away and a plain-language account of the model.")
+    if on:
+        st.query_params["demo"] = "1"
+    elif "demo" in st.query_params:
+        del st.query_params["demo"]
+    return on
 
 
 def data_path() -> Path:
@@ -55,6 +93,11 @@ def _served_data() -> tuple[Path, str]:
     return upload or (DEFAULT_DATA, DEFAULT_DATA.name)
 
 
+def data_digest() -> str:
+    """The served data file's SHA-256, which keys its models, evaluations and cached views."""
+    return _data_digest(str(data_path()), *_stamp(data_path()))
+
+
 def data_report() -> list[str]:
     """The LoadReport lines of the served data (loaded once per file version)."""
     path = data_path()
@@ -75,7 +118,7 @@ def recommender() -> Recommender:
     A data problem stops the page with one clear error instead of a traceback.
     """
     try:
-        digest = _data_digest(str(data_path()), *_stamp(data_path()))
+        digest = data_digest()
         config = current_config()
         # Trained here with a progress bar, then loaded from disk by _load. A disk that cannot take
         # the model leaves it to _load, which trains once and keeps the model in memory.
@@ -100,7 +143,7 @@ def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch
     """Train `config` on the current data, showing a progress bar; returns the loss and the
     validation Recall@10 per epoch (the latter empty when nothing is held out). While another run
     trains, raise RecsysError, or with `wait` wait for it (see pipeline.train_and_save)."""
-    digest = digest or _data_digest(str(data_path()), *_stamp(data_path()))
+    digest = digest or data_digest()
     bar = st.progress(0.0, text="Loading songs…")
     losses: list[float] = []
     recalls: list[float] = []
@@ -124,7 +167,7 @@ def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch
 def model_picker() -> None:
     """A sidebar choice between the models trained on the current data; the one chosen is served."""
     try:
-        digest = _data_digest(str(data_path()), *_stamp(data_path()))
+        digest = data_digest()
     except RecsysError:
         return  # the page itself shows the data problem
     current = current_config()
@@ -153,7 +196,7 @@ def latest_evaluation():
     # recsys.evaluate imports torch and PyG (two seconds); only the Evaluation page needs them.
     from recsys.evaluate import read_report, report_path
 
-    digest = _data_digest(str(data_path()), *_stamp(data_path()))
+    digest = data_digest()
     return read_report(report_path(cache_dir(), digest), notify)
 
 
@@ -162,7 +205,7 @@ def run_evaluation():
     Returns the per-seed results and "" or, if they could not be saved, why not."""
     from recsys.evaluate import MODELS, evaluate, report_path, write_report
 
-    digest = _data_digest(str(data_path()), *_stamp(data_path()))
+    digest = data_digest()
     bar = st.progress(0.0, text="Loading songs…")
     total = len(EVALUATION_SEEDS) * len(MODELS) * 6  # rows: 2 views × 3 subsets per model and seed
     done = []
@@ -178,6 +221,22 @@ def run_evaluation():
     except RecsysError as err:
         return results, str(err)
     return results, ""
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def explainer(digest: str, _catalogue):
+    """The Explainer of the served catalogue (its graph of songs, playlists, artists, albums, genres)."""
+    from recsys.explain import Explainer
+
+    return Explainer.build(_catalogue)
+
+
+@st.cache_resource(show_spinner="Projecting every song onto the map…", max_entries=4)
+def map_coordinates(digest: str, config: TrainConfig, _track_emb):
+    """The 2-D projection of the served model's song vectors (and the share of variance it keeps)."""
+    from recsys.projection import explained_variance, pca_2d
+
+    return pca_2d(_track_emb), explained_variance(_track_emb)
 
 
 def escape_markdown(text: str) -> str:

@@ -1,65 +1,113 @@
-"""Search page: find a song, see the ten songs most like it and why they sound alike."""
+"""Search page: find a song, see the ten songs most like it, why each was chosen, how they sound."""
 
 import streamlit as st
 
-from pages import escape_markdown, menu, model_picker, recommender
+from pages import current_song, demo_mode, escape_markdown, menu, model_picker, recommender, show_song
+from pages.widgets import filter_controls, recommendation_list
 from recsys.charts import audio_radar
 from recsys.errors import RecsysError
 
+# Well-known songs for demos, as search queries: those the catalogue holds are offered.
+DEMO_QUERIES = ("blinding lights the weeknd", "shape of you ed sheeran", "bohemian rhapsody queen",
+                "billie jean michael jackson", "smells like teen spirit nirvana", "despacito luis fonsi",
+                "lose yourself eminem", "bad guy billie eilish")
+PLAIN_ACCOUNT = """**What you are looking at.** The app learned from 471 real Spotify playlists which songs
+people put together. It drew one big web: every song is linked to the playlists it is in, to its
+artist and to its album, and playlists to their genre. A graph neural network then gave each song a
+position in a space where songs that keep the same company sit close together. "Songs like this one"
+are simply its nearest neighbours there. A new song that is in no playlist yet still gets a place,
+from its artist, its album and how it sounds. Open any recommendation to see the evidence."""
+
+
+def ask_for_best_match() -> None:
+    st.session_state["take_best_match"] = True  # a new query: its best match becomes the song
+
+
+def ask_for_pick() -> None:
+    st.session_state["take_pick"] = True
+
+
+def choose(track_id: str) -> None:
+    st.query_params["track"] = track_id
+    st.session_state["query"] = ""  # the box would otherwise name another song
+
+
 menu()
 model_picker()
+demo = demo_mode()
 st.title(":material/headphones: Find songs like the one you love")
-st.caption("Type a song or an artist; typos are fine. Ten songs the graph neural network finds most alike appear below.")
-query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, senorita, without me eminem", max_chars=200)
+if demo:
+    st.info(PLAIN_ACCOUNT)
+query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, senorita, without me eminem",
+                      max_chars=200, key="query", on_change=ask_for_best_match)
 rec = recommender()  # after the search box, so a person can type while the model loads
-report = rec.catalogue.report
-st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
+catalogue, report = rec.catalogue, rec.catalogue.report
+if demo:
+    famous = [int(found[0]) for found in (rec.search(q, limit=1)[0] for q in DEMO_QUERIES) if len(found)]
+    st.caption("Try a famous song:")
+    for column, track in zip(st.columns(max(len(famous), 1)), famous):
+        song = catalogue.tracks.iloc[track]
+        column.button(song.track_name, key=f"demo-{track}", on_click=choose, args=(song.track_id,),
+                      help=f"{song.track_name} — {song.track_artist}", use_container_width=True)
+else:
+    st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
 if report.repairs:
     # The lines name columns of the file, which may hold markdown.
     st.warning(escape_markdown("Data repaired while loading: " + "; ".join(report.lines()[1:]) + "."))
-if not query.strip():
-    st.info("Start typing a song title, an artist, or both.")
-    st.stop()
-try:
-    matches, _ = rec.search(query, limit=10)
-except RecsysError as err:
-    st.warning(escape_markdown(str(err)))
-    st.stop()
-if len(matches) == 0:
-    st.warning(f"No song matches “{escape_markdown(query.strip()[:80])}”. Try part of the title or the artist's name.")
+
+track = current_song(catalogue)
+if query.strip():
+    try:
+        matches, _ = rec.search(query, limit=10)
+    except RecsysError as err:
+        st.warning(escape_markdown(str(err)))
+        st.stop()
+    if len(matches) == 0:
+        st.warning(f"No song matches “{escape_markdown(query.strip()[:80])}”. Try part of the title or the artist's name.")
+        st.stop()
+    options = [int(i) for i in matches]
+    if st.session_state.pop("take_best_match", False):
+        track = options[0]
+    elif st.session_state.pop("take_pick", False) and st.session_state.get("pick") in options:
+        track = st.session_state["pick"]
+    if track is not None:
+        show_song(catalogue, track)
+    st.session_state["pick"] = track if track in options else None  # the list shows the song in the URL
+    labels = rec.describe(matches)
+    names = {i: f"{r.track_name} — {r.track_artist} · {r.track_album_name}" for i, r in zip(options, labels.itertuples())}
+    st.selectbox("Which song?", options=options, format_func=names.get, key="pick", on_change=ask_for_pick,
+                 placeholder="Choose one of the matching songs")
+if track is None:
+    st.info("Start typing a song title, an artist, or both." if not query.strip() else "Choose the song you meant.")
     st.stop()
 
-labels = rec.describe(matches)
-names = {int(i): f"{r.track_name} — {r.track_artist} · {r.track_album_name}" for i, r in zip(matches, labels.itertuples())}
-track = st.selectbox("Which song?", options=list(names), format_func=names.get)
-song = rec.describe([track]).iloc[0]
-table = rec.neighbours_table(track, k=10)
-
-st.subheader(f"{len(table)} songs like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}")
-st.dataframe(
-    table.drop(columns=["track", "track_id"]),
-    hide_index=True,
-    column_config={
-        "rank": st.column_config.NumberColumn("#", width="small"),
-        "track_name": "Title",
-        "track_artist": "Artist",
-        "track_album_name": "Album",
-        "genre": "Genre",
-        "playlist_count": st.column_config.NumberColumn("Playlists", help="How many playlists the song is in"),
-        "similarity": st.column_config.ProgressColumn("Similarity", help="Cosine similarity of the embeddings", format="%.3f", min_value=0.0, max_value=1.0),
-    },
-)
+song = catalogue.tracks.iloc[track]
+filters = filter_controls(rec, "search", "the chosen song")
+table = rec.neighbours_table(track, k=10, filters=filters)
+heading = f"{len(table)} songs like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}"
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+left.subheader(heading)
+if right.button("Add to mini playlist", icon=":material/playlist_add:", help="Collect songs on the Mini playlist page"):
+    seeds = st.session_state.setdefault("seeds", [])
+    if song.track_id not in seeds:
+        seeds.append(song.track_id)
+    st.toast(f"Added to the mini playlist ({len(seeds)} songs).")
+if table.empty:
+    st.warning("No song passes these filters. Widen the genres or years, or allow more songs per artist.")
+    st.stop()
+recommendation_list(rec, [track], table, f"Songs like {song.track_name}", key="search")
 
 st.subheader("How they sound")
 choices = {-1: f"The {len(table)} recommendations (mean)"} | {
     int(r.track): f"#{r.rank} {r.track_name} — {r.track_artist}" for r in table.itertuples()
 }
-compare = st.selectbox("Compare the chosen song with", options=list(choices), format_func=choices.get)
+compare = st.selectbox("Compare the chosen song with", options=list(choices), format_func=choices.get, key="compare")
 others = table["track"].tolist() if compare == -1 else [compare]
 series = [(song.track_name, *rec.feature_profile([track])), (choices[compare], *rec.feature_profile(others))]
 st.plotly_chart(audio_radar(series), key="radar")
 st.caption("Each audio feature is scaled to 0–1 across the whole catalogue; hover for the real value.")
 
-with st.expander("About the data and the model"):
-    st.text("\n".join(rec.catalogue.report.lines()))
-    st.json(rec.config.as_dict())
+if not demo:
+    with st.expander("About the data and the model"):
+        st.text("\n".join(rec.catalogue.report.lines()))
+        st.json(rec.config.as_dict())

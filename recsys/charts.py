@@ -1,7 +1,11 @@
-"""Plotly figures: the audio-feature radar chart and the training loss curve."""
+"""Plotly figures: the audio-feature radar, the training loss curve, metric bars and the embedding map."""
+
+from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from recsys.config import AUDIO_FEATURES
@@ -29,7 +33,7 @@ def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
     labels = [FEATURE_LABELS[name] for name in AUDIO_FEATURES]
     figure = go.Figure()
     for (name, scaled, raw), colour in zip(series, COLOURS * len(series)):
-        hover = [f"{_format(feature, value)}" for feature, value in zip(AUDIO_FEATURES, raw)]
+        hover = [f"{format_feature(feature, value)}" for feature, value in zip(AUDIO_FEATURES, raw)]
         figure.add_trace(go.Scatterpolar(
             r=np.append(scaled, scaled[0]), theta=labels + labels[:1], customdata=hover + hover[:1],
             name=plain_text(name), fill="toself", opacity=0.55, line={"color": colour},
@@ -67,7 +71,7 @@ def plain_text(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _format(feature: str, value: float) -> str:
+def format_feature(feature: str, value: float) -> str:
     """A raw feature value as a person reads it; means of several songs stay numeric."""
     if feature == "mode":
         return {0.0: "minor", 1.0: "major"}.get(float(value), f"{value:.0%} major")
@@ -91,3 +95,120 @@ def metric_bars(summary, view: str, subset: str, metrics: tuple[str, ...]) -> go
                          legend={"orientation": "h", "yanchor": "top", "y": -0.12},
                          margin={"l": 60, "r": 20, "t": 30, "b": 40})
     return figure
+
+
+MAP_COLOURS = {"genre": "Genre", "popularity": "Popularity", "playlist_count": "Playlists"}
+MAP_COLUMNS = {"genre": "genre", "popularity": "track_popularity", "playlist_count": "playlist_count"}
+GENRE_PALETTE = qualitative.Safe  # Paul Tol's palette: distinct for colour-blind readers too
+# Hover reads customdata so each point ships its fields once, not again inside a formatted string.
+MAP_HOVER = ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>genre: %{customdata[3]}"
+             "<br>in %{customdata[4]} playlist(s) · popularity %{customdata[5]}<extra></extra>")
+MAP_POINT_SIZE = 5
+MAP_OPACITY, MAP_DIMMED = 0.8, 0.35  # all songs; all songs behind a chosen song and its neighbours
+NEIGHBOUR_MARKER = {"size": 11, "color": "#ffffff", "line": {"color": "#222222", "width": 2}}
+CURRENT_MARKER = {"symbol": "star", "size": 22, "color": "#e8112d", "line": {"color": "#222222", "width": 1.5}}
+UNKNOWN_COLOUR = "#9e9e9e"
+
+
+def embedding_map(coords: np.ndarray, tracks: pd.DataFrame, colour_by: str, current: int | None,
+                  neighbours: Sequence[int]) -> go.Figure:
+    """Every song at its `coords` (T, 2) row, coloured by a MAP_COLOURS key, the current song and its
+    neighbours drawn on top. Each trace's customdata rows start with the local track index, so a
+    clicked point names its song."""
+    if colour_by not in MAP_COLOURS:
+        raise ValueError(f"colour_by must be one of {', '.join(MAP_COLOURS)}; got {colour_by!r}")
+    hover = _map_hover(tracks)
+    opacity = MAP_DIMMED if current is not None else MAP_OPACITY
+    if colour_by == "genre":
+        background = _genre_traces(coords, hover, opacity)
+    else:
+        background = _scale_traces(coords, hover, tracks[MAP_COLUMNS[colour_by]], colour_by, opacity)
+    figure = go.Figure(background + _highlight_traces(coords, hover, current, neighbours))
+    figure.update_layout(
+        height=650, margin={"l": 20, "r": 20, "t": 40, "b": 40}, hovermode="closest",
+        # A click selects one point and reports it; box zoom is how to reach into the dense middle.
+        clickmode="event+select", dragmode="zoom",
+        uirevision="embedding-map",  # keep the reader's zoom when a click redraws the figure
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "itemsizing": "constant"},
+        # PCA axes have no units, but both share one scale: equal aspect keeps distances honest.
+        xaxis={"title": "component 1", "showticklabels": False, "zeroline": False},
+        yaxis={"title": "component 2", "showticklabels": False, "zeroline": False, "scaleanchor": "x"},
+    )
+    return figure
+
+
+def _map_hover(tracks: pd.DataFrame) -> np.ndarray:
+    """(T, 6) object array: local index, title, artist, genre, playlist count, popularity; names escaped."""
+    popularity = tracks["track_popularity"]
+    columns = [
+        np.arange(len(tracks)), tracks["track_name"].map(plain_text), tracks["track_artist"].map(plain_text),
+        tracks["genre"].replace("", "no genre").map(plain_text), tracks["playlist_count"].astype(int),
+        popularity.map(lambda value: "unknown" if pd.isna(value) else f"{value:.0f}"),
+    ]
+    hover = np.empty((len(tracks), len(columns)), dtype=object)
+    for position, column in enumerate(columns):
+        hover[:, position] = np.asarray(column)
+    return hover
+
+
+def _points(coords: np.ndarray, hover: np.ndarray, rows: np.ndarray, name: str, marker: dict, **extra) -> go.Scattergl:
+    """The songs at local indices `rows` as one WebGL trace (28k SVG points would stall the browser)."""
+    return go.Scattergl(
+        x=coords[rows, 0], y=coords[rows, 1], customdata=hover[rows], name=name, mode="markers",
+        marker=marker, hovertemplate=MAP_HOVER,
+        # The page redraws its own highlight after a click; plotly's fading of unselected points would hide it.
+        unselected={"marker": {"opacity": marker.get("opacity", 1.0)}}, **extra,
+    )
+
+
+def _genre_traces(coords: np.ndarray, hover: np.ndarray, opacity: float) -> list[go.Scattergl]:
+    """One trace per genre, sorted by name, so the legend toggles genres."""
+    genres = hover[:, 3]
+    return [
+        _points(coords, hover, np.flatnonzero(genres == genre), genre,
+                {"size": MAP_POINT_SIZE, "opacity": opacity, "color": GENRE_PALETTE[i % len(GENRE_PALETTE)]})
+        for i, genre in enumerate(sorted(set(genres)))
+    ]
+
+
+def _scale_traces(coords: np.ndarray, hover: np.ndarray, values: pd.Series, colour_by: str,
+                  opacity: float) -> list[go.Scattergl]:
+    """One trace on a continuous colour scale, highest values drawn last so the rare ones are not buried;
+    songs without a value (popularity can be blank) in a grey trace of their own."""
+    values = values.to_numpy(dtype=float)
+    known = np.flatnonzero(~np.isnan(values))
+    rows = known[np.argsort(values[known], kind="stable")]
+    marker = {"size": MAP_POINT_SIZE, "opacity": opacity, "colorscale": "Viridis", "showscale": True,
+              **_colour_scale(colour_by, values[rows])}
+    traces = [_points(coords, hover, rows, MAP_COLOURS[colour_by], marker, showlegend=False)]
+    missing = np.flatnonzero(np.isnan(values))
+    if missing.size:
+        traces.append(_points(coords, hover, missing, f"{MAP_COLOURS[colour_by]} unknown",
+                              {"size": MAP_POINT_SIZE, "opacity": opacity, "color": UNKNOWN_COLOUR}))
+    return traces
+
+
+def _colour_scale(colour_by: str, values: np.ndarray) -> dict:
+    """Marker colour settings for sorted `values`: colours, range and a titled colour bar."""
+    title = {"title": {"text": MAP_COLOURS[colour_by]}}
+    if colour_by == "popularity":  # a fixed 0–100 range, so a colour means the same on any data
+        return {"color": values.astype(np.float32), "cmin": 0, "cmax": 100, "colorbar": title}
+    # Nine in ten songs sit in one or two playlists and a few in eight: on a linear scale 1 and 2
+    # would look alike, so colour by log(1 + count) and label the bar with the counts themselves.
+    top = max(int(values.max(initial=0)), 1)
+    ticks = np.unique(np.concatenate([[0], np.round(np.geomspace(1, top, num=min(top, 6)))])).astype(int)
+    return {"color": np.log1p(values).astype(np.float32), "cmin": 0, "cmax": np.log1p(top),
+            "colorbar": {**title, "tickvals": np.log1p(ticks).tolist(), "ticktext": [str(t) for t in ticks]}}
+
+
+def _highlight_traces(coords: np.ndarray, hover: np.ndarray, current: int | None,
+                      neighbours: Sequence[int]) -> list[go.Scattergl]:
+    """The neighbours, then the current song, as their own traces so they draw above the rest."""
+    traces = []
+    if len(neighbours):
+        count = len(neighbours)
+        traces.append(_points(coords, hover, np.asarray(neighbours, dtype=int),
+                              f"its {count} neighbour{'s' if count != 1 else ''}", NEIGHBOUR_MARKER))
+    if current is not None:
+        traces.append(_points(coords, hover, np.array([current]), "this song", CURRENT_MARKER))
+    return traces

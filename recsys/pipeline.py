@@ -12,7 +12,7 @@ from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.errors import NotSaved
 from recsys.load import Catalogue, load_catalogue
-from recsys.recommend import similar_tracks
+from recsys.recommend import Filters, similar_to_set
 from recsys.search import SearchIndex
 
 Messages = Callable[[str], None]
@@ -26,28 +26,34 @@ class Recommender:
     embeddings: Embeddings
     config: TrainConfig
     index: SearchIndex
+    artist: np.ndarray  # (T,) int: one code per artist, for the songs-per-artist filter
 
     @classmethod
     def build(cls, catalogue: Catalogue, embeddings: Embeddings, config: TrainConfig) -> "Recommender":
-        return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks))
+        artist = pd.factorize(catalogue.tracks["track_artist"])[0]
+        return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), artist)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Songs matching a free-text query, best first: (local track indices, scores 0–100)."""
         return self.index.search(query, limit)
 
-    def similar(self, track: int, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """The k songs most like `track`, leaving out the song itself under any other track_id."""
-        same_song = self.index.song_key == self.index.song_key[track]
-        return similar_tracks(self.embeddings.track, track, k, exclude=same_song)
+    def similar(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
+        """The k songs most like the song (or set of songs) `seeds` that `filters` let through,
+        leaving out the seeds themselves under any other track_id."""
+        seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
+        same_song = np.isin(self.index.song_key, self.index.song_key[seeds])
+        exclude = same_song | ~filters.allowed(self.catalogue.tracks, seeds)
+        return similar_to_set(self.embeddings.track, seeds, k, exclude, self.artist, filters.per_artist)
 
     def describe(self, tracks: np.ndarray) -> pd.DataFrame:
-        """Id, title, artist, album, genre and playlist count of the given tracks, in that order."""
-        columns = ["track_id", "track_name", "track_artist", "track_album_name", "genre", "playlist_count"]
+        """Id, title, artist, album, release year, genre and playlist count of the given tracks."""
+        columns = ["track_id", "track_name", "track_artist", "track_album_name", "release_year", "genre",
+                   "playlist_count"]
         return self.catalogue.tracks.iloc[np.asarray(tracks)][columns].reset_index(drop=True)
 
-    def neighbours_table(self, track: int, k: int = 10) -> pd.DataFrame:
+    def neighbours_table(self, seeds, k: int = 10, filters: Filters = Filters()) -> pd.DataFrame:
         """The `similar` songs as a table: local index `track`, rank, metadata, similarity."""
-        indices, scores = self.similar(track, k)
+        indices, scores = self.similar(seeds, k, filters)
         table = self.describe(indices)
         table.insert(0, "rank", np.arange(1, len(table) + 1))
         table.insert(0, "track", indices)

@@ -58,7 +58,7 @@ def test_misspelled_query_gives_ten_recommendations_and_a_radar(app_env):
     # Compare with the #1 recommendation instead of the mean of ten (options are track indices).
     catalogue = load_catalogue(app_env[0])
     best = catalogue.tracks.index[catalogue.tracks["track_name"] == table["track_name"][0]][0]
-    app.main.selectbox[1].set_value(int(best)).run()
+    app.selectbox(key="compare").set_value(int(best)).run()
     assert not app.exception
     figure = app.get("plotly_chart")[0].proto.spec
     assert "Blinding Lights" in figure and f"#1 {table['track_name'][0]}" in figure
@@ -318,3 +318,72 @@ def test_an_evaluation_the_disk_refuses_is_shown_and_its_problem_named(app_env, 
     assert not app.exception
     assert "Cannot write" in app.error[0].value and "Read\\-only file system" in app.error[0].value
     assert set(MODELS) == set(app.dataframe[0].value.index)
+
+
+def open_with(page: str, **query) -> AppTest:
+    app = AppTest.from_file("../streamlit_app.py", default_timeout=60)
+    app.switch_page(page)
+    app.query_params.update(query)
+    return app.run()
+
+
+def test_a_link_with_a_track_id_opens_that_song_with_its_evidence_and_downloads(app_env):
+    app = open_with("pages/search.py", track="t0")
+    assert not app.exception
+    assert app.subheader[0].value == "10 songs like Blinding Lights by The Weeknd"
+    assert len(app.dataframe[0].value) == 10
+    assert len(app.expander) == 1 + 10 + 1  # filters, one "why" per song, about the model
+    assert "Shortest link in the graph" in app.expander[1].markdown[0].value
+    assert [button.label for button in app.get("download_button")] == ["Download CSV", "Download M3U playlist"]
+
+
+def test_choosing_a_song_puts_it_in_the_url(app_env):
+    app = open_app()
+    app.text_input[0].input("blinding lights").run()
+    assert app.query_params["track"] == "t0"
+
+
+def test_a_link_to_an_unknown_song_says_so_and_offers_the_search(app_env):
+    app = open_with("pages/search.py", track="no-such-id")
+    assert not app.exception
+    assert "not in this catalogue" in app.warning[0].value and "no\\-such\\-id" in app.warning[0].value
+    assert "Start typing" in app.info[0].value
+
+
+def test_demo_mode_explains_the_model_and_offers_famous_songs(app_env):
+    app = open_with("pages/search.py", demo="1")
+    assert "What you are looking at" in app.info[0].value
+    demo_buttons = [button for button in app.button if button.key and button.key.startswith("demo-")]
+    assert [button.label for button in demo_buttons] == ["Blinding Lights"]  # the one famous song in this file
+    demo_buttons[0].click().run()
+    assert app.query_params["track"] == "t0" and app.query_params["demo"] == "1"
+    assert app.subheader[0].value.startswith("10 songs like Blinding Lights")
+
+
+def test_a_mini_playlist_gets_ten_songs_for_the_whole_set(app_env):
+    app = AppTest.from_file("../streamlit_app.py", default_timeout=60)
+    app.switch_page("pages/playlist.py")
+    app.session_state["seeds"] = ["t0", "t1", "gone"]  # "gone": a song no longer in the data is dropped
+    app.run()
+    assert not app.exception
+    assert app.multiselect[0].value == ["t0", "t1"]
+    table = app.dataframe[0].value
+    assert len(table) == 10 and not {"Blinding Lights", "Song t1"} & set(table["track_name"])
+    app.multiselect[0].unselect("t1").run()
+    assert app.session_state["seeds"] == ["t0"]
+
+
+def test_songs_are_added_to_the_mini_playlist_from_the_search(app_env):
+    app = open_with("pages/playlist.py")
+    assert "Add at least one song" in app.info[0].value
+    app.text_input[0].input("blinding").run()
+    app.button[0].click().run()
+    assert app.session_state["seeds"] == ["t0"]
+
+
+def test_the_map_highlights_the_song_in_the_link_and_its_neighbours(app_env):
+    app = open_with("pages/map.py", track="t0")
+    assert not app.exception
+    spec = app.get("plotly_chart")[0].proto.spec
+    assert '"name":"this song"' in spec and '"name":"its 10 neighbours"' in spec
+    assert app.subheader[0].value == "Blinding Lights by The Weeknd and its ten neighbours"

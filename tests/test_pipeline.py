@@ -15,6 +15,7 @@ from recsys import cache
 from recsys.config import TrainConfig
 from recsys.errors import NotSaved, RecsysError
 from recsys.pipeline import prepare, train_and_save
+from recsys.recommend import Filters
 from tests.conftest import TINY_CONFIG, two_playlist_rows
 
 
@@ -199,6 +200,22 @@ def test_neighbours_table_ranks_ten_songs(with_duplicate):
 def test_neighbours_table_is_short_when_the_catalogue_is(with_duplicate):
     table = with_duplicate.neighbours_table(local(with_duplicate, "a1"), k=50)
     assert table["rank"].tolist() == list(range(1, 13))
+
+
+def test_a_set_of_songs_leaves_out_every_seed_and_its_other_releases(with_duplicate):
+    seeds = [local(with_duplicate, "a0"), local(with_duplicate, "b1")]
+    indices, scores = with_duplicate.similar(seeds, k=100)
+    left_out = {*seeds, local(with_duplicate, "a0-again")}
+    assert not left_out & set(indices.tolist()) and len(indices) == 13 - 3
+    unit = with_duplicate.embeddings.track
+    np.testing.assert_allclose(scores, (unit[indices] @ unit[seeds].T).mean(axis=1), rtol=1e-5)
+
+
+def test_filters_narrow_the_recommendations(with_duplicate):
+    query = local(with_duplicate, "a1")
+    table = with_duplicate.neighbours_table(query, k=10, filters=Filters(genres=("rap",)))
+    assert table["genre"].eq("rap").all() and len(table) == 6  # playlist B's six songs
+    assert with_duplicate.neighbours_table(query, filters=Filters(years=(1900, 2100))).empty  # no years in the file
 
 
 def test_search_and_describe_find_the_song(with_duplicate):

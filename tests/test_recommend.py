@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from recsys.embeddings import l2_normalise
-from recsys.recommend import similar_tracks
+import pandas as pd
+
+from recsys.recommend import Filters, similar_to_set, similar_tracks
 
 # Unit vectors at these angles (degrees): from track 0, the order is 1 (10°), 2 (30°), 3 (60°), 4 (90°), 5 (180°).
 ANGLES = np.radians([0, 10, 30, 60, 90, 180])
@@ -70,3 +72,41 @@ def test_does_not_modify_the_embedding_matrix():
     emb = EMB.copy()
     similar_tracks(emb, 0, 3, exclude=np.array([False, True, False, False, False, False]))
     np.testing.assert_array_equal(emb, EMB)
+
+
+def test_a_set_is_scored_by_its_mean_cosine_and_its_songs_are_never_returned():
+    indices, scores = similar_to_set(EMB.copy(), [0, 2], 4)  # songs at 0° and 30°
+    mean = (EMB @ EMB[0] + EMB @ EMB[2]) / 2
+    assert indices.tolist() == [1, 3, 4, 5]  # 10°, 60°, 90°, 180°
+    np.testing.assert_allclose(scores, mean[[1, 3, 4, 5]], rtol=1e-6)
+
+
+def test_at_most_n_songs_per_artist_then_the_next_best_of_others():
+    artist = np.array([0, 7, 7, 7, 8, 9])  # songs 1, 2, 3 share an artist
+    indices, _ = similar_to_set(EMB.copy(), [0], 3, artist=artist, per_artist=1)
+    assert indices.tolist() == [1, 4, 5]
+    indices, _ = similar_to_set(EMB.copy(), [0], 4, artist=artist, per_artist=2)
+    assert indices.tolist() == [1, 2, 4, 5]
+
+
+def test_the_artist_cap_returns_fewer_when_too_few_artists_are_left():
+    indices, _ = similar_to_set(EMB.copy(), [0], 5, artist=np.zeros(6, dtype=int), per_artist=2)
+    assert indices.tolist() == [1, 2]
+
+
+TRACKS = pd.DataFrame({
+    "track_artist": ["A", "A", "B", "C", "D"],
+    "genre": ["pop", "rock", "pop", "rap", "pop"],
+    "release_year": [1999.0, 2005.0, np.nan, 2010.0, 2020.0],
+})
+
+
+@pytest.mark.parametrize("filters, allowed", [
+    (Filters(), [True, True, True, True, True]),
+    (Filters(genres=("pop", "rap")), [True, False, True, True, True]),
+    (Filters(years=(2000, 2010)), [False, True, False, True, False]),  # an unknown year is left out
+    (Filters(exclude_seed_artists=True), [False, False, True, True, True]),  # seed 1 is by A
+    (Filters(genres=("pop",), years=(1990, 2030), exclude_seed_artists=True), [False, False, False, False, True]),
+])
+def test_filters_let_through_the_songs_they_describe(filters, allowed):
+    assert filters.allowed(TRACKS, np.array([1])).tolist() == allowed
