@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import subprocess
@@ -26,10 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from recsys import cache  # noqa: E402
+from recsys.charts import embedding_map  # noqa: E402
 from recsys.config import DEFAULT_DATA, TrainConfig  # noqa: E402
+from recsys.explain import Explainer  # noqa: E402
 from recsys.graph import build_graph  # noqa: E402
 from recsys.load import load_catalogue  # noqa: E402
 from recsys.pipeline import Recommender  # noqa: E402
+from recsys.projection import pca_2d  # noqa: E402
+from recsys.recommend import Filters  # noqa: E402
 from recsys.train import train  # noqa: E402
 
 DEFAULT = TrainConfig()  # the default model, which the cache and the app below use
@@ -91,7 +96,29 @@ def bench_core(data: Path, repeats: int, workdir: Path) -> tuple[dict, Recommend
     tracks = np.random.default_rng(0).integers(0, catalogue.ids.num_tracks, 200)
     recommends = [timed(recommender.similar, int(t))[1] for _ in range(repeats) for t in tracks]
     results["recommend p50 (ms)"], results["recommend p95 (ms)"] = percentiles_ms(recommends)
+    varied = Filters(per_artist=1, exclude_seed_artists=True)
+    filtered = [timed(recommender.similar, int(t), 10, varied)[1] for _ in range(repeats) for t in tracks]
+    results["recommend, one song per artist, p50 (ms)"], _ = percentiles_ms(filtered)
+    results |= bench_explore(recommender, tracks[:20], repeats)
     return results, recommender
+
+
+def bench_explore(recommender: Recommender, tracks: np.ndarray, repeats: int) -> dict:
+    """The evidence for ten recommendations, and the map's projection and figure."""
+    explainer, build = timed(Explainer.build, recommender.catalogue)
+    explain = [timed(explainer.explain, int(t), recommender.similar(int(t))[0])[1]
+               for _ in range(repeats) for t in tracks]
+    emb = recommender.embeddings.track
+    coordinates, project = timed(pca_2d, emb)
+    neighbours = recommender.similar(int(tracks[0]))[0]
+    draw = [timed(lambda: embedding_map(coordinates, recommender.catalogue.tracks, "genre", int(tracks[0]),
+                                        neighbours).to_json())[1] for _ in range(repeats)]
+    return {
+        "explain: build the graph (s)": build,
+        "explain ten recommendations p50 (ms)": percentiles_ms(explain)[0],
+        "map: project every song to 2-D (s)": project,
+        "map: figure built and serialised (s, median)": float(np.median(draw)),
+    }
 
 
 def free_port() -> int:
@@ -131,6 +158,7 @@ def bench_app_browser(env: dict, runs: int, workdir: Path) -> dict:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             warm = [_time_start(browser, env, workdir / f"streamlit-{run}.log") for run in range(runs)]
+            clicks = _time_map_clicks(browser, env, workdir / "streamlit-map.log")
             empty = workdir / "empty-cache"
             cold = _time_start(browser, env | {"RECSYS_CACHE_DIR": str(empty)}, workdir / "streamlit-cold.log")
         finally:
@@ -139,7 +167,34 @@ def bench_app_browser(env: dict, runs: int, workdir: Path) -> dict:
         "app start → search box, browser (s, median)": float(np.median([box for box, _ in warm])),
         "app start → model loaded, browser (s, median)": float(np.median([ready for _, ready in warm])),
         "first start, no cache → model trained and loaded (s)": cold[1],
+        "map: click a point → its song and neighbours shown (s, median)": float(np.median(clicks)),
     }
+
+
+def _time_map_clicks(browser, env: dict, log_path: Path, clicks: int = 5) -> list[float]:
+    """Seconds from a click on the map to the clicked song's heading, for `clicks` clicks in a row."""
+    from tests.test_e2e import POINT_ON_SCREEN
+
+    page = browser.new_page(viewport={"width": 1300, "height": 1400})
+    seconds = []
+    try:
+        with streamlit_server(env, log_path) as (port, started):
+            wait_for_port(port, deadline=started + 60)
+            page.goto(f"http://127.0.0.1:{port}/map?track=7qiZfU4dY1lWllzX7mPBI3", timeout=60_000)
+            heading = page.get_by_role("heading", name=re.compile("and its ten neighbours"))
+            for share in np.random.default_rng(0).random(clicks):
+                heading.wait_for(timeout=180_000)
+                page.wait_for_timeout(500)  # the chart takes its new data after the heading
+                before = heading.inner_text()
+                x, y = page.evaluate(POINT_ON_SCREEN, share)
+                start = time.perf_counter()
+                page.mouse.click(x, y)
+                page.get_by_role("heading", name=before, exact=True).wait_for(state="detached", timeout=60_000)
+                heading.wait_for()
+                seconds.append(time.perf_counter() - start)
+    finally:
+        page.close()
+    return seconds
 
 
 def _time_start(browser, env: dict, log_path: Path) -> tuple[float, float]:

@@ -1,7 +1,8 @@
-"""Take the README's screenshots from a running app: `python docs/screenshots.py [URL]`.
+"""Take the README's screenshots along the browser tests' journeys: `python docs/screenshots.py [URL]`.
 
-Needs Debian's chromium and the playwright package (`pip install playwright`); start the app first
-with `streamlit run streamlit_app.py --server.headless true`.
+Needs Debian's chromium and the playwright package; start the app first with
+`RECSYS_CACHE_DIR=/tmp/shots streamlit run streamlit_app.py --server.headless true` on a copy of
+`.cache/` (the last journey trains a 3-epoch model, which then becomes the model served).
 """
 
 import sys
@@ -9,43 +10,21 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-URL = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501"
-OUT = Path(__file__).resolve().parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
+from bench.bench import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.test_e2e import SHAPE_OF_YOU, map_click, open_explanation, search, train_three_epochs  # noqa: E402
 
-def search_page(page) -> None:
-    page.goto(URL)
-    box = page.get_by_label("Song title or artist")
-    box.wait_for(timeout=120_000)
-    box.fill("blinding lites")
-    box.press("Enter")
-    page.get_by_text("10 songs like").wait_for(timeout=60_000)
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
-    page.locator("[data-testid=stDataFrame] canvas").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    page.screenshot(path=OUT / "search.png")
-
-
-def training_page(page) -> None:
-    page.goto(f"{URL}/train")
-    start = page.get_by_role("button", name="Start training")
-    start.wait_for(timeout=60_000)
-    start.click()
-    # Epochs can end faster than the browser repaints, so wait on the bar's value, not a text.
-    page.wait_for_function(
-        "() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) >= 30",
-        timeout=120_000,
-    )
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(500)  # let plotly finish drawing
-    page.screenshot(path=OUT / "training.png")
-    page.get_by_text("final loss").wait_for(timeout=300_000)
-
+URL = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501").rstrip("/") + "/"
+OUT = ROOT / "docs"
 
 with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-    search_page(browser.new_page(viewport={"width": 1300, "height": 1900}))
-    training_page(browser.new_page(viewport={"width": 1300, "height": 1250}))
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1300, "height": 1500})
+    search(page, URL, OUT / "search.png")
+    open_explanation(page, OUT / "explanation.png")
+    map_click(page, URL, SHAPE_OF_YOU, OUT / "map.png")
+    page = browser.new_page(viewport={"width": 1300, "height": 1250})
+    train_three_epochs(page, URL, OUT / "training.png")
     browser.close()

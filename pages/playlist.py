@@ -40,7 +40,7 @@ if query.strip():
         matches = []
     for track in matches:
         track_id = catalogue.tracks["track_id"].iat[int(track)]
-        st.button(f"＋ {label(track_id)}", key=f"add-{track_id}", on_click=add, args=(track_id,),
+        st.button(f"＋ {escape_markdown(label(track_id))}", key=f"add-{track_id}", on_click=add, args=(track_id,),
                   disabled=track_id in seeds)
 
 kept = st.multiselect("Songs in the set", seeds, default=seeds, format_func=label,

@@ -47,8 +47,8 @@ if demo:
     st.caption("Try a famous song:")
     for column, track in zip(st.columns(max(len(famous), 1)), famous):
         song = catalogue.tracks.iloc[track]
-        column.button(song.track_name, key=f"demo-{track}", on_click=choose, args=(song.track_id,),
-                      help=f"{song.track_name} — {song.track_artist}", use_container_width=True)
+        column.button(escape_markdown(song.track_name), key=f"demo-{track}", on_click=choose, args=(song.track_id,),
+                      help=escape_markdown(f"{song.track_name} — {song.track_artist}"), use_container_width=True)
 else:
     st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
 if report.repairs:
@@ -85,7 +85,7 @@ song = catalogue.tracks.iloc[track]
 filters = filter_controls(rec, "search", "the chosen song")
 table = rec.neighbours_table(track, k=10, filters=filters)
 heading = f"{len(table)} songs like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}"
-left, right = st.columns([4, 1], vertical_alignment="bottom")
+left, right = st.columns([3, 1.2], vertical_alignment="bottom")
 left.subheader(heading)
 if right.button("Add to mini playlist", icon=":material/playlist_add:", help="Collect songs on the Mini playlist page"):
     seeds = st.session_state.setdefault("seeds", [])

@@ -19,8 +19,9 @@ st.title(":material/model_training: Train the model")
 current = current_config()
 request = st.session_state.get("train_request")  # a TrainConfig while a run is under way
 locked = request is not None
-model = st.radio("Model", MODELS, index=MODELS.index(current.model), format_func=DESCRIPTIONS.get, disabled=locked)
-start_from = current if current.model == model else TrainConfig.preset(model)
+shown = request or current  # while a run is under way, the locked form shows its settings
+model = st.radio("Model", MODELS, index=MODELS.index(shown.model), format_func=DESCRIPTIONS.get, disabled=locked)
+start_from = shown if shown.model == model else TrainConfig.preset(model)
 
 with st.form("train"):
     left, middle, right = st.columns(3)

@@ -42,15 +42,31 @@ def test_names_that_look_like_html_or_markdown_show_literally_everywhere(tmp_pat
         heading.wait_for(timeout=60_000)
         page.get_by_text("How they sound").wait_for()
         page.locator(".main-svg").first.wait_for()
+        page.get_by_text("About the data and the model").wait_for()  # the page's last element: its run is over
 
         assert heading.inner_text().startswith(f"10 songs like {MARKDOWN} by {IMG}")
         assert page.get_by_label("Which song?").input_value().startswith(f"{MARKDOWN} — {IMG}")  # the search result
         assert f"column(s) not used: {MARKDOWN}" in page.get_by_test_id("stAlertContentWarning").inner_text()
         legend = " ".join(page.locator(".legendtext").all_text_contents())
         assert MARKDOWN in legend  # the radar chart names the chosen song as it is written
-        page.get_by_label("Compare the chosen song with").click()  # every recommendation, in the list
+        compare = page.get_by_label("Compare the chosen song with")
+        compare.scroll_into_view_if_needed()  # a list opened while the page scrolls closes again
+        page.wait_for_timeout(300)
+        compare.click()  # every recommendation, in the list
         assert IMG in page.get_by_role("listbox").inner_text()
         page.keyboard.press("Escape")
+        why = page.locator("summary", has_text=IMG)  # the other hostile song, among the ten
+        assert why.inner_text().endswith(f"{IMG} — {MARKDOWN} · in 1 playlist")
+        why.click()
+        evidence = why.locator("xpath=..").get_by_text("Shortest link in the graph")  # in the <details> opened
+        evidence.wait_for()
+        path = evidence.inner_text()
+        assert f"{IMG} → sell pop → queue_music Playlist p1" in path  # via the query's playlist, named IMG
+
+        page.goto(f"{url}playlist")  # the mini playlist's search offers the song by its name
+        page.get_by_label("Add a song").fill("bold link")
+        page.get_by_label("Add a song").press("Enter")
+        page.get_by_role("button", name=f"＋ {MARKDOWN} — {IMG}").wait_for(timeout=30_000)
 
         assert page.locator("img[src='x']").count() == 0  # nothing was turned into markup
         assert page.locator("a[href^='javascript']").count() == 0

@@ -45,7 +45,8 @@ def filter_controls(rec: Recommender, key: str, seeds: str) -> Filters:
 
 def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame, title: str, key: str) -> None:
     """The recommendations as a table, CSV and M3U downloads, and a "why" panel for each song."""
-    shown = table.assign(known=table["playlist_count"].map(knowledge_badge))
+    shown = table.assign(known=table["playlist_count"].map(knowledge_badge),
+                         release_year=table["release_year"].map(lambda year: "" if pd.isna(year) else f"{year:.0f}"))
     st.dataframe(
         shown[["rank", "track_name", "track_artist", "track_album_name", "release_year", "genre", "known",
                "similarity"]],
@@ -55,7 +56,7 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
             "track_name": st.column_config.TextColumn("Title", width=190),
             "track_artist": st.column_config.TextColumn("Artist", width=120),
             "track_album_name": st.column_config.TextColumn("Album", width=130),
-            "release_year": st.column_config.NumberColumn("Year", format="%d", width=50),
+            "release_year": st.column_config.TextColumn("Year", width=50),
             "genre": st.column_config.TextColumn("Genre", width=60),
             "known": st.column_config.TextColumn(
                 "Model knows it from", width=120, help="How many playlists the song is in; a new song is placed by its sound, "
@@ -66,7 +67,7 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
         },
     )
     durations = rec.catalogue.features_raw[table["track"].to_numpy(), -1]  # duration_ms is the last feature
-    left, right, _ = st.columns([1, 1, 3])
+    left, right, _ = st.columns([1, 1.4, 2.6])
     file_name = _file_name(title)
     left.download_button("Download CSV", as_csv(table), f"{file_name}.csv", "text/csv", key=f"{key}-csv",
                          icon=":material/download:")
@@ -87,7 +88,8 @@ def why_panels(rec: Recommender, seeds: list[int], table: pd.DataFrame) -> None:
         songs = others[closest_seed == seed]
         evidence |= {(seed, song): e for song, e in zip(songs, explain.explain(int(seed), songs))}
     for row, seed in zip(table.itertuples(), closest_seed):
-        label = f"#{row.rank} {row.track_name} — {row.track_artist} · {knowledge_badge(row.playlist_count)}"
+        song = escape_markdown(f"{row.track_name} — {row.track_artist}")  # labels read markdown
+        label = f"#{row.rank} {song} · {knowledge_badge(row.playlist_count)}"
         with st.expander(label):
             _evidence(rec, int(seed), evidence[seed, row.track], several=len(seeds) > 1)
 

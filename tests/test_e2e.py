@@ -1,0 +1,161 @@
+"""What a person does with the app, in Debian's Chromium driven by Playwright against `streamlit run`
+on the shipped data: search with a typo, open the evidence, follow a link, go back, click the map,
+train for three epochs. `docs/screenshots.py` takes the README's pictures along the same journeys."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bench.bench import CHROMIUM, CHROMIUM_ARGS, READY_TEXT
+from recsys import cache
+from recsys.config import DEFAULT_DATA, TrainConfig
+from recsys.pipeline import prepare
+from tests.conftest import app_server
+
+# The default model's shape, trained briefly: the journeys need real songs, not a good model.
+E2E_CONFIG = TrainConfig(epochs=3)
+SHAPE_OF_YOU = "7qiZfU4dY1lWllzX7mPBI3"
+
+
+def search(page, url: str, shot: Path | None = None) -> None:
+    """Type a misspelled title, choose the song from the matches, see ten songs and the radar chart."""
+    page.goto(url)
+    page.get_by_text(READY_TEXT).wait_for(timeout=120_000)
+    box = page.get_by_label("Song title or artist")
+    box.fill("blinding lites")
+    box.press("Enter")
+    page.get_by_role("heading", name="10 songs like Blinding Lights by The Weeknd").wait_for(timeout=60_000)
+    page.get_by_label("Which song?").click()
+    page.get_by_role("option", name=re.compile("^Blinding Lights — The Weeknd")).first.click()
+    page.get_by_role("heading", name="How they sound").wait_for()
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    page.locator("[data-testid=stDataFrame] canvas").first.wait_for(timeout=60_000)
+    if shot:
+        page.wait_for_timeout(1500)  # let the table and chart finish drawing
+        page.screenshot(path=shot)
+
+
+def open_explanation(page, shot: Path | None = None):
+    """Open the first "why" panel; returns its text."""
+    summary = page.locator("summary", has_text=re.compile(r"#1 "))
+    summary.click()
+    panel = summary.locator("xpath=..")  # the <details> it opens
+    evidence = panel.get_by_text("Shortest link in the graph")
+    evidence.wait_for(timeout=30_000)
+    if shot:
+        page.get_by_role("heading", name="Why these songs").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=shot)
+    return panel.inner_text()
+
+
+def map_click(page, url: str, track_id: str, shot: Path | None = None) -> str:
+    """Open the map on a song, click another point; returns the track_id the URL then names."""
+    page.goto(f"{url}map?track={track_id}")
+    page.get_by_role("heading", name=re.compile("and its ten neighbours")).wait_for(timeout=120_000)
+    page.locator(".js-plotly-plot .nsewdrag").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    if shot:
+        page.screenshot(path=shot)
+    x, y = page.evaluate(POINT_ON_SCREEN, 0.5)
+    page.mouse.click(x, y)
+    page.wait_for_url(lambda address: f"track={track_id}" not in address, timeout=30_000)
+    return re.search(r"track=([^&]+)", page.url).group(1)
+
+
+# Where a background song (`share` of the way through the first trace) sits on screen: its data
+# coordinates through plotly's own axis mapping.
+POINT_ON_SCREEN = """(share) => {
+    const plot = document.querySelector('.js-plotly-plot');
+    const layout = plot._fullLayout, box = plot.getBoundingClientRect();
+    const trace = plot._fullData[0], i = Math.floor((trace.x.length - 1) * share);  // decoded arrays
+    return [box.left + layout._size.l + layout.xaxis.d2p(trace.x[i]),
+            box.top + layout._size.t + layout.yaxis.d2p(trace.y[i])];
+}"""
+
+
+def train_three_epochs(page, url: str, shot: Path | None = None) -> list[int]:
+    """Start a 3-epoch run; returns how many epochs the loss chart held each time it was looked at."""
+    page.goto(f"{url}train")
+    epochs = page.get_by_label("Epochs")
+    epochs.wait_for(timeout=60_000)
+    epochs.fill("3")
+    epochs.press("Tab")
+    page.get_by_role("button", name="Start training").click()
+    seen = []
+    while not page.get_by_text("final loss").is_visible():
+        points = page.evaluate("() => document.querySelector('.js-plotly-plot')?.data?.[0]?.x?.length ?? 0")
+        if points and (not seen or seen[-1] != points):
+            seen.append(points)
+            if shot and points == 2:
+                page.screenshot(path=shot)
+        page.wait_for_timeout(50)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e")
+    cache_dir = folder / "cache"
+    prepare(DEFAULT_DATA, cache_dir, E2E_CONFIG)
+    cache.save_current_config(cache_dir, E2E_CONFIG)
+    with pytest.MonkeyPatch.context() as monkeypatch, \
+            app_server(DEFAULT_DATA, cache_dir, folder / "streamlit.log", monkeypatch) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1300, "height": 1400})
+    yield context.new_page()
+    context.close()
+
+
+def test_a_misspelled_search_shows_ten_songs_their_evidence_and_the_radar(app_url, page):
+    search(page, app_url)
+    assert page.locator("[data-testid=stExpander] summary", has_text=re.compile(r"#\d+ ")).count() == 10
+    legend = page.locator(".legendtext").all_text_contents()
+    assert "Blinding Lights" in legend and "The 10 recommendations (mean)" in legend
+    assert "track=0sf12qNH5qcw8qpgymFOqD" in page.url  # the song is in the URL, ready to share
+    evidence = open_explanation(page)
+    assert "Sound alike in" in evidence and "Differ most in" in evidence
+
+
+def test_a_link_opens_the_same_song_and_back_returns_to_the_previous_one(app_url, page):
+    page.goto(f"{app_url}?track={SHAPE_OF_YOU}")
+    page.get_by_role("heading", name="10 songs like Shape of You by Ed Sheeran").wait_for(timeout=120_000)
+    box = page.get_by_label("Song title or artist")
+    box.fill("dance monkey")
+    box.press("Enter")
+    page.get_by_role("heading", name="10 songs like Dance Monkey by Tones and I").wait_for(timeout=60_000)
+    page.go_back()
+    page.get_by_role("heading", name="10 songs like Shape of You by Ed Sheeran").wait_for(timeout=60_000)
+    assert f"track={SHAPE_OF_YOU}" in page.url
+
+
+def test_clicking_a_point_on_the_map_makes_it_the_current_song(app_url, page):
+    clicked = map_click(page, app_url, SHAPE_OF_YOU)
+    assert clicked != SHAPE_OF_YOU
+    heading = page.get_by_role("heading", name=re.compile("and its ten neighbours"))
+    page.wait_for_function("() => !document.body.innerText.includes('Shape of You by Ed Sheeran and its')")
+    assert "Shape of You" not in heading.inner_text()
+    page.get_by_role("link", name="See why, and how they sound").click()  # the song travels to the search page
+    page.get_by_role("heading", name=re.compile("^10 songs like")).wait_for(timeout=60_000)
+    assert f"track={clicked}" in page.url
+
+
+def test_a_three_epoch_run_grows_the_loss_chart_epoch_by_epoch(app_url, page):
+    seen = train_three_epochs(page, app_url)
+    assert seen[-1] == 3 and seen == sorted(seen) and len(seen) >= 2
+    assert page.get_by_text("Trained 3 epochs").is_visible()
