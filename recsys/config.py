@@ -29,6 +29,10 @@ PRESETS = {
 }
 
 
+# Settings a label names only when they differ from the preset.
+LABEL_IF_CHANGED = ("hidden_dim", "out_dim", "dropout", "negatives_per_positive", "layers", "temperature")
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that shapes a trained model. The defaults are the knowledge-graph model, the
@@ -95,6 +99,11 @@ class TrainConfig:
         parts = [MODEL_NAMES[self.model], f"{self.epochs} epochs", f"lr {self.lr:g}", f"seed {self.seed}"]
         if self.holdout:
             parts.append(f"{self.holdout:.0%} held out")
+        # Any other setting that differs from the preset, so no two models share a label: the
+        # sidebar's choice of model tells them apart by it.
+        preset = TrainConfig.preset(self.model)
+        parts += [f"{name.replace('_', ' ')} {getattr(self, name):g}" for name in LABEL_IF_CHANGED
+                  if getattr(self, name) != getattr(preset, name)]
         return " · ".join(parts)
 
     def as_dict(self) -> dict:

@@ -163,6 +163,19 @@ def test_the_sidebar_switches_between_trained_models(app_env):
     assert FAST.label in " ".join(c.value for c in app.caption)  # the search page serves it at once
 
 
+def test_models_that_differ_in_one_setting_only_are_told_apart(app_env):
+    path, cache_dir = app_env
+    app = open_app()  # trains FAST
+    other = dataclasses.replace(FAST, temperature=5.0)
+    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)  # now the current one
+    picker = app.run().sidebar.selectbox[0]
+    # The browser sends back the label of the option chosen: two alike would be one model.
+    assert len(set(picker.options)) == 2
+    assert picker.value == other and cache.load_current_config(cache_dir) == other
+    picker.set_value(FAST).run()
+    assert cache.load_current_config(cache_dir) == FAST
+
+
 def data_page(app_env, monkeypatch) -> AppTest:
     """The Data page with uploads allowed: no RECSYS_DATA, so the shipped file is served until one is chosen."""
     monkeypatch.delenv("RECSYS_DATA")

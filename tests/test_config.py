@@ -46,3 +46,11 @@ def test_label_names_the_model_and_its_main_settings():
     assert TrainConfig().label == "knowledge-graph model · 40 epochs · lr 0.03 · seed 0"
     assert TrainConfig.preset("gcn-paper", holdout=0.2, seed=3).label == (
         "the report's GCN · 100 epochs · lr 0.01 · seed 3 · 20% held out")
+
+
+def test_models_that_differ_in_any_setting_have_different_labels():
+    """The sidebar's choice of model tells models apart by their labels."""
+    assert TrainConfig(temperature=5.0).label == "knowledge-graph model · 40 epochs · lr 0.03 · seed 0 · temperature 5"
+    assert TrainConfig.preset("gcn-paper", hidden_dim=64, dropout=0.25).label.endswith("hidden dim 64 · dropout 0.25")
+    assert len({TrainConfig(**{name: value}).label for name, value in
+                [("layers", 2), ("out_dim", 32), ("temperature", 6.0), ("seed", 1)]}) == 4
