@@ -18,8 +18,9 @@ seeds = [track_id for track_id in st.session_state.setdefault("seeds", []) if tr
 
 
 def label(track_id: str) -> str:
+    """Title, artist and album: one song is often on several albums."""
     song = catalogue.tracks.iloc[index_of[track_id]]
-    return f"{song.track_name} — {song.track_artist}"
+    return f"{song.track_name} — {song.track_artist} · {song.track_album_name}"
 
 
 def add(track_id: str) -> None:

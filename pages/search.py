@@ -1,5 +1,7 @@
 """Search page: find a song, see the ten songs most like it, why each was chosen, how they sound."""
 
+from itertools import cycle
+
 import streamlit as st
 
 from pages import current_song, demo_mode, escape_markdown, menu, model_picker, recommender, show_song
@@ -45,10 +47,10 @@ catalogue, report = rec.catalogue, rec.catalogue.report
 if demo:
     famous = [int(found[0]) for found in (rec.search(q, limit=1)[0] for q in DEMO_QUERIES) if len(found)]
     st.caption("Try a famous song:")
-    for column, track in zip(st.columns(max(len(famous), 1)), famous):
+    for column, track in zip(cycle(st.columns(4)), famous):  # rows of four: titles stay readable
         song = catalogue.tracks.iloc[track]
         column.button(escape_markdown(song.track_name), key=f"demo-{track}", on_click=choose, args=(song.track_id,),
-                      help=escape_markdown(f"{song.track_name} — {song.track_artist}"), use_container_width=True)
+                      help=escape_markdown(f"{song.track_name} — {song.track_artist}"), width="stretch")
 else:
     st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
 if report.repairs:

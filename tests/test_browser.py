@@ -66,7 +66,7 @@ def test_names_that_look_like_html_or_markdown_show_literally_everywhere(tmp_pat
         page.goto(f"{url}playlist")  # the mini playlist's search offers the song by its name
         page.get_by_label("Add a song").fill("bold link")
         page.get_by_label("Add a song").press("Enter")
-        page.get_by_role("button", name=f"＋ {MARKDOWN} — {IMG}").wait_for(timeout=30_000)
+        page.get_by_role("button", name=f"＋ {MARKDOWN} — {IMG} · Album t0").wait_for(timeout=30_000)
 
         assert page.locator("img[src='x']").count() == 0  # nothing was turned into markup
         assert page.locator("a[href^='javascript']").count() == 0
