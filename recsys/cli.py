@@ -1,4 +1,4 @@
-"""Command line: `python -m recsys train | recommend | export | evaluate`."""
+"""Command line: `python -m recsys train | recommend | export | evaluate | synth`."""
 
 import argparse
 import sys
@@ -95,6 +95,19 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    from recsys.synth import write_synthetic
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
+    started = time.perf_counter()
+    rows = write_synthetic(out, args.tracks, args.playlists, args.mean_length, args.seed)
+    print(f"wrote {out}: {rows:,} rows, {args.tracks:,} tracks, {args.playlists:,} playlists "
+          f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m recsys", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -124,6 +137,14 @@ def _parser() -> argparse.ArgumentParser:
                            help="one split and training run per seed (default: 0 1 2)")
     evaluate_.add_argument("--out", help="also write every figure to this JSON file")
     evaluate_.set_defaults(command=cmd_evaluate)
+
+    synth = commands.add_parser("synth", help="write a synthetic songs file of any size, for benchmarks")
+    synth.add_argument("--tracks", type=int, required=True, help="songs in the catalogue")
+    synth.add_argument("--playlists", type=int, required=True, help="playlists")
+    synth.add_argument("--mean-length", type=float, default=50.0, help="mean playlist length before repeats merge")
+    synth.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same file")
+    synth.add_argument("--out", required=True, help="output CSV")
+    synth.set_defaults(command=cmd_synth)
     return parser
 
 
