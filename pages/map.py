@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from pages import current_song, data_digest, escape_markdown, map_coordinates, menu, model_picker, recommender
+from pages import (
+    current_song, data_digest, escape_markdown, map_coordinates, menu, model_picker, recommender, show_song,
+)
 from recsys.charts import MAP_COLOURS, embedding_map
 
 menu()
@@ -21,7 +23,7 @@ st.caption(
 def select_clicked_song() -> None:
     points = st.session_state["map"]["selection"]["points"]
     if points:
-        st.query_params["track"] = catalogue.tracks["track_id"].iat[int(points[0]["customdata"][0])]
+        show_song(catalogue, int(points[0]["customdata"][0]))
 
 
 track = current_song(catalogue)

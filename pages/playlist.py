@@ -12,14 +12,15 @@ st.title(":material/queue_music: Build a mini playlist")
 st.caption("Pick a few songs; the ten recommendations suit the whole set (their mean similarity to its songs).")
 rec = recommender()
 catalogue = rec.catalogue
-index_of = {track_id: i for i, track_id in enumerate(catalogue.ids.track_ids)}
-# Songs are kept by track_id, so a set survives a change of model or a page switch.
-seeds = [track_id for track_id in st.session_state.setdefault("seeds", []) if track_id in index_of]
+# Songs are kept by track_id, so a set survives a change of model or a page switch; an id the data
+# no longer holds is dropped.
+stored = st.session_state.setdefault("seeds", [])
+seeds = [track_id for track_id, i in zip(stored, catalogue.ids.track_index(stored)) if i >= 0]
 
 
 def label(track_id: str) -> str:
     """Title, artist and album: one song is often on several albums."""
-    song = catalogue.tracks.iloc[index_of[track_id]]
+    song = catalogue.tracks.iloc[catalogue.ids.track_index([track_id])[0]]
     return f"{song.track_name} — {song.track_artist} · {song.track_album_name}"
 
 
@@ -53,7 +54,7 @@ if not seeds:
     st.info("Add at least one song to get recommendations for the set.")
     st.stop()
 
-tracks = [index_of[track_id] for track_id in seeds]
+tracks = catalogue.ids.track_index(seeds)
 filters = filter_controls(rec, "playlist", "these songs")
 table = rec.neighbours_table(tracks, k=10, filters=filters)
 st.subheader(f"{len(table)} songs for a set of {len(seeds)}")

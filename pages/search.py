@@ -29,8 +29,8 @@ def ask_for_pick() -> None:
     st.session_state["take_pick"] = True
 
 
-def choose(track_id: str) -> None:
-    st.query_params["track"] = track_id
+def choose(catalogue, track: int) -> None:
+    show_song(catalogue, track)
     st.session_state["query"] = ""  # the box would otherwise name another song
 
 
@@ -49,7 +49,7 @@ if demo:
     st.caption("Try a famous song:")
     for column, track in zip(cycle(st.columns(4)), famous):  # rows of four: titles stay readable
         song = catalogue.tracks.iloc[track]
-        column.button(escape_markdown(song.track_name), key=f"demo-{track}", on_click=choose, args=(song.track_id,),
+        column.button(escape_markdown(song.track_name), key=f"demo-{track}", on_click=choose, args=(catalogue, track),
                       help=escape_markdown(f"{song.track_name} — {song.track_artist}"), width="stretch")
 else:
     st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
