@@ -9,6 +9,7 @@ loss on cosine similarity against random songs), which is exactly what the app a
 songs like this one.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,6 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch_geometric.nn import LGConv
 
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
@@ -24,6 +24,10 @@ from recsys.load import Catalogue
 
 RELATIONS = ("playlist-track", "track-artist", "track-album", "playlist-genre", "playlist-subgenre")
 NEGATIVES = 64  # random songs every pair is contrasted with, one set shared by all pairs of an epoch
+# Playlist-mate pairs an epoch learns from at most: every pair of the shipped data (32k), and a
+# bounded sample of a large catalogue's millions, whose (pairs × width) vectors would not fit.
+MAX_PAIRS = 1 << 18
+EDGE_CHUNK = 1 << 20  # edges whose (edges × width) products are held at once in the backward pass
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,18 @@ class KnowledgeGraph:
     num_tracks: int
     pos_playlist: torch.Tensor  # (E,) training playlist–track edges, playlist node
     pos_track: torch.Tensor  # (E,) the track node
+    crow: torch.Tensor  # the edges as an (N, N) CSR matrix: row pointers,
+    edge_col: torch.Tensor  # column of each stored edge,
+    edge_row: torch.Tensor  # its row,
+    edge_relation: torch.Tensor  # and its relation
+    degree: torch.Tensor  # (N, len(RELATIONS)) each node's edge count per relation
+
+    def weighted(self, weight: torch.Tensor) -> torch.Tensor:
+        """The adjacency with every edge valued by its relation's weight, a sparse (N, N) CSR matrix."""
+        with warnings.catch_warnings():  # torch flags every CSR tensor as "beta"; sparse products support it
+            warnings.simplefilter("ignore", UserWarning)
+            return torch.sparse_csr_tensor(self.crow, self.edge_col, weight[self.edge_relation],
+                                           size=(self.num_nodes, self.num_nodes))
 
     @property
     def tracks(self) -> slice:
@@ -69,11 +85,50 @@ def build_knowledge_graph(catalogue: Catalogue) -> KnowledgeGraph:
     dst = np.concatenate([b for _, b in pairs])
     relation = np.concatenate([np.full(len(a), r) for r, (a, _) in enumerate(pairs)])
     edge_index = torch.from_numpy(np.stack([np.concatenate([src, dst]), np.concatenate([dst, src])]))
+    relation = torch.from_numpy(np.concatenate([relation, relation]))
+    num_nodes = int(subgenre_base + subgenre.max() + 1)
+    order = torch.argsort(edge_index[0] * num_nodes + edge_index[1])  # CSR order: by row, then column
+    row, col = edge_index[:, order]
+    degree = torch.zeros(num_nodes, len(RELATIONS)).index_put_(
+        (edge_index[0], relation), torch.ones(len(relation)), accumulate=True)
     return KnowledgeGraph(
-        edge_index=edge_index, relation=torch.from_numpy(np.concatenate([relation, relation])),
-        num_nodes=int(subgenre_base + subgenre.max() + 1), num_playlists=P, num_tracks=T,
+        edge_index=edge_index, relation=relation, num_nodes=num_nodes, num_playlists=P, num_tracks=T,
         pos_playlist=torch.from_numpy(catalogue.edge_playlist), pos_track=torch.from_numpy(P + catalogue.edge_track),
+        crow=torch.ops.aten._convert_indices_from_coo_to_csr(row, num_nodes),
+        edge_col=col, edge_row=row, edge_relation=relation[order], degree=degree,
     )
+
+
+def propagate(h: torch.Tensor, graph: KnowledgeGraph, weight: torch.Tensor) -> torch.Tensor:
+    """One LightGCN layer with a weight per relation: D^-1/2 (Σ_r w_r A_r) D^-1/2 h, D the weighted
+    degree, which is what PyG's LGConv computes with per-edge weights w_r."""
+    degree = graph.degree @ weight  # (N,)
+    scale = torch.where(degree > 0, degree.clamp(min=1e-12).rsqrt(), 0.0).unsqueeze(1)
+    return RelationProduct.apply(weight, h * scale, graph) * scale
+
+
+class RelationProduct(torch.autograd.Function):
+    """(Σ_r w_r A_r) x as one sparse product, with the weights' gradient computed edge by edge in
+    chunks. LGConv instead holds a message per edge (edges × width: 3.6 GB a layer at a million
+    songs), and autograd through a sparse matrix's values is a hundred times slower than this."""
+
+    @staticmethod
+    def forward(ctx, weight: torch.Tensor, x: torch.Tensor, graph: KnowledgeGraph) -> torch.Tensor:
+        ctx.save_for_backward(weight, x)
+        ctx.graph = graph
+        return torch.sparse.mm(graph.weighted(weight), x)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        weight, x = ctx.saved_tensors
+        g = ctx.graph
+        grad_x = torch.sparse.mm(g.weighted(weight), grad)  # the matrix is symmetric: Mᵀ = M
+        grad_weight = torch.zeros_like(weight)
+        for start in range(0, len(g.edge_relation), EDGE_CHUNK):
+            part = slice(start, start + EDGE_CHUNK)
+            dots = torch.einsum("ed,ed->e", grad[g.edge_row[part]], x[g.edge_col[part]])  # (edges,)
+            grad_weight.index_add_(0, g.edge_relation[part], dots)
+        return grad_weight, grad_x, None
 
 
 class KGRec(nn.Module):
@@ -87,10 +142,10 @@ class KGRec(nn.Module):
         nn.init.normal_(self.embedding.weight, std=0.1)
         self.project = nn.Linear(feature_dim, dim)
         self.relation_weight = nn.Parameter(torch.zeros(len(RELATIONS)))  # softplus(0) ≈ 0.69 each
-        self.convs = nn.ModuleList(LGConv() for _ in range(layers))
+        self.layers = layers
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """(N, dim·layers) node vectors from track features (T, feature_dim): the propagated layers,
+        """(P + T, dim·layers) playlist and track vectors from track features (T, feature_dim): the propagated layers,
         each scaled to unit length, so every layer counts alike in a cosine similarity.
 
         Layer 0 (a track's own projected sound) is left out of the output: kept in, it made songs
@@ -102,11 +157,12 @@ class KGRec(nn.Module):
         track_start = self.project(features)  # (T, dim)
         free = self.embedding.weight  # its track rows are never used: tracks have no free vector
         h = torch.cat([free[:g.num_playlists], track_start, free[g.tracks.stop:]])
-        weight = F.softplus(self.relation_weight)[g.relation]  # (2R,) how much each relation counts
+        weight = F.softplus(self.relation_weight)  # (len(RELATIONS),) how much each relation counts
         layers = [h]
-        for conv in self.convs:
-            layers.append(conv(layers[-1], g.edge_index, weight))
-        return torch.cat([F.normalize(layer, dim=-1) for layer in layers[1:]], dim=1)
+        for _ in range(self.layers):
+            layers.append(propagate(layers[-1], g, weight))
+        # Entities' vectors are only a means to place playlists and songs: leave them out here.
+        return torch.cat([F.normalize(layer[:g.tracks.stop], dim=-1) for layer in layers[1:]], dim=1)
 
 
 def co_playlist_pairs(pos_playlist: torch.Tensor, pos_track: torch.Tensor, generator: torch.Generator):
@@ -137,6 +193,9 @@ def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch) -> Embeddings:
     for epoch in range(1, config.epochs + 1):
         optimizer.zero_grad()
         anchor, partner = co_playlist_pairs(graph.pos_playlist, graph.pos_track, sampler)
+        if len(anchor) > MAX_PAIRS:
+            keep = torch.randperm(len(anchor), generator=sampler)[:MAX_PAIRS]
+            anchor, partner = anchor[keep], partner[keep]
         negatives = torch.randint(0, graph.num_tracks, (NEGATIVES,), generator=sampler) + graph.num_playlists
         loss = song_loss(model(features), anchor, partner, negatives, config.temperature)
         loss.backward()
