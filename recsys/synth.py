@@ -110,6 +110,32 @@ def _memberships(song: dict, pl_genre: np.ndarray, mean_length: float, rng: np.r
     return member, track
 
 
+def _vocabulary(rng: np.random.Generator, size: int = 30_000) -> np.ndarray:
+    """Distinct pseudo-words of two or three syllables ("kelo", "maritu"), most common first."""
+    syllables = np.array([c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["sha", "ion", "ee", "ay"])
+    count = rng.choice([2, 3], size * 2)
+    parts = rng.integers(0, len(syllables), (size * 2, 3))
+    words = np.char.add(np.char.add(syllables[parts[:, 0]], syllables[parts[:, 1]]),
+                        np.where(count == 3, syllables[parts[:, 2]], ""))
+    return pd.unique(words)[:size]
+
+
+def _names(rng: np.random.Generator, vocabulary: np.ndarray, count: int, words: tuple[int, int],
+           zipf: float | None) -> np.ndarray:
+    """`count` capitalised names of `words` (low, high) pseudo-words; with `zipf`, common words
+    recur as they do in real titles ("love", "night"), otherwise words are drawn uniformly."""
+    length = rng.integers(words[0], words[1] + 1, count)
+    if zipf:
+        picks = np.minimum(rng.zipf(zipf, (count, words[1])) - 1, len(vocabulary) - 1)
+    else:
+        picks = rng.integers(0, len(vocabulary), (count, words[1]))
+    out = np.char.capitalize(vocabulary[picks[:, 0]])
+    for position in range(1, words[1]):
+        word = np.char.capitalize(vocabulary[picks[:, position]])
+        out = np.where(length > position, np.char.add(np.char.add(out, " "), word), out)
+    return out
+
+
 def _frame(song: dict, pl_genre: np.ndarray, rows: np.ndarray, pl: np.ndarray, rng) -> pd.DataFrame:
     """The CSV columns for rows of (track, playlist or -1)."""
     tracks = len(song["artist"])
@@ -120,10 +146,14 @@ def _frame(song: dict, pl_genre: np.ndarray, rows: np.ndarray, pl: np.ndarray, r
                            dtype=object)
     year = np.clip(np.array([MEDIAN_YEAR[g] for g in genre]) - rng.exponential(5, tracks).astype(int), 1957, 2020)
     in_playlist = pl >= 0
+    vocabulary = _vocabulary(rng)
+    # Two or three uniformly drawn words make artist names almost surely distinct (one artist, one
+    # name, as the graph's artist nodes need); titles repeat common words, so search must rank.
+    artist_names = _names(rng, vocabulary, song["artist"].max() + 1, (2, 3), zipf=None)
     frame = pd.DataFrame({
         "track_id": _ids("t", tracks)[rows],
-        "track_name": np.char.add("Synthetic song ", np.arange(tracks).astype(str))[rows],
-        "track_artist": np.char.add("Artist ", song["artist"].astype(str))[rows],
+        "track_name": _names(rng, vocabulary, tracks, (1, 5), zipf=1.3)[rows],
+        "track_artist": artist_names[song["artist"]][rows],
         "track_popularity": np.minimum(100, np.rint(20 * np.log(song["popularity"]) + 30)).astype(int)[rows],
         "track_album_id": _ids("a", song["album"].max() + 1)[song["album"]][rows],
         "track_album_name": np.char.add("Album ", song["album"].astype(str))[rows],
