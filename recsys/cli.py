@@ -27,12 +27,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_train(args) -> int:
+    # Imported here, as torch is: the other commands can do without it.
+    from recsys import distributed
+    from recsys.train import train
+
     settings = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
     config = TrainConfig.preset(args.model, **settings)
-    catalogue = load_catalogue(args.data)
-    for line in catalogue.report.lines():
-        _say(line)
-    embeddings = train_and_save(catalogue, cache.file_digest(args.data), args.cache_dir, config, _say, _progress)
+    if distributed.launched() and config.model != "kg":
+        raise RecsysError(f"Only the kg model trains across processes; train {config.model} without torchrun.")
+    with distributed.process_group():
+        catalogue = load_catalogue(args.data)
+        if distributed.rank() > 0:  # only rank 0 reports and saves: the others lend it their share of each step
+            train(catalogue, config)
+            return 0
+        for line in catalogue.report.lines():
+            _say(line)
+        if distributed.world_size() > 1:
+            _say(f"Training across {distributed.world_size()} processes, each on its share of every epoch's pairs.")
+        embeddings = train_and_save(catalogue, cache.file_digest(args.data), args.cache_dir, config, _say, _progress)
     print(f"final loss {embeddings.loss_history[-1]:.4f} after {config.epochs} epochs")
     return 0
 

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from recsys import distributed
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.load import Catalogue
@@ -182,11 +183,25 @@ def song_loss(z: torch.Tensor, anchor, partner, negatives, temperature: float) -
     return -F.log_softmax(logits, dim=1)[:, 0].mean()
 
 
+def shard_loss(z: torch.Tensor, anchor, partner, negatives, temperature: float) -> torch.Tensor:
+    """song_loss over this process's share of the pairs, weighted by that share: the processes'
+    losses, and so their gradients, then average to the loss over all pairs (B), even when B does
+    not split evenly. One process takes every pair at weight 1."""
+    mine = slice(distributed.rank(), None, distributed.world_size())
+    share = len(anchor[mine]) * distributed.world_size() / len(anchor)  # 1 when the split is even
+    return song_loss(z, anchor[mine], partner[mine], negatives, temperature) * share
+
+
 def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch) -> Embeddings:
-    """Train KGRec with the song–song loss; `on_epoch(epoch, loss, current track vectors)` after each epoch."""
+    """Train KGRec with the song–song loss; `on_epoch(epoch, loss, current track vectors)` after each epoch.
+
+    Launched by torchrun, every process builds the same graph and model and draws the same pairs,
+    then learns from its share of them; gradients and losses are averaged over the processes.
+    """
     graph = build_knowledge_graph(catalogue)
     features = torch.from_numpy(track_features(catalogue))
     model = KGRec(graph, features.shape[1], config.out_dim, config.layers)
+    step = distributed.wrap(model)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     sampler = torch.Generator().manual_seed(config.seed)
     losses = []
@@ -197,10 +212,10 @@ def train_kg(catalogue: Catalogue, config: TrainConfig, on_epoch) -> Embeddings:
             keep = torch.randperm(len(anchor), generator=sampler)[:MAX_PAIRS]
             anchor, partner = anchor[keep], partner[keep]
         negatives = torch.randint(0, graph.num_tracks, (NEGATIVES,), generator=sampler) + graph.num_playlists
-        loss = song_loss(model(features), anchor, partner, negatives, config.temperature)
+        loss = shard_loss(step(features), anchor, partner, negatives, config.temperature)
         loss.backward()
         optimizer.step()
-        losses.append(loss.item())
+        losses.append(distributed.mean(loss.item()))
         on_epoch(epoch, losses[-1], lambda: _vectors(model, features)[graph.tracks].numpy())
     z = _vectors(model, features)
     return Embeddings.from_raw(track=z[graph.tracks].numpy(), playlist=z[:graph.num_playlists].numpy(),
