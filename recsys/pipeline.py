@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from recsys import cache
+from recsys.ann import EXACT_UP_TO, VectorIndex
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.errors import NotSaved
@@ -16,6 +17,7 @@ from recsys.recommend import Filters, similar_to_set
 from recsys.search import SearchIndex
 
 Messages = Callable[[str], None]
+CANDIDATES = 200  # songs an approximate search hands to exact ranking: room for filters to drop some
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,13 @@ class Recommender:
     config: TrainConfig
     index: SearchIndex
     artist: np.ndarray  # (T,) int: one code per artist, for the songs-per-artist filter
+    vectors: VectorIndex | None  # approximate neighbours, for catalogues too large to scan per request
 
     @classmethod
     def build(cls, catalogue: Catalogue, embeddings: Embeddings, config: TrainConfig) -> "Recommender":
         artist = pd.factorize(catalogue.tracks["track_artist"])[0]
-        return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), artist)
+        vectors = VectorIndex(embeddings.track) if len(embeddings.track) > EXACT_UP_TO else None
+        return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), artist, vectors)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Songs matching a free-text query, best first: (local track indices, scores 0–100)."""
@@ -41,9 +45,20 @@ class Recommender:
         """The k songs most like the song (or set of songs) `seeds` that `filters` let through,
         leaving out the seeds themselves under any other track_id."""
         seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
-        same_song = np.isin(self.index.song_key, self.index.song_key[seeds])
-        exclude = same_song | ~filters.allowed(self.catalogue.tracks, seeds)
-        return similar_to_set(self.embeddings.track, seeds, k, exclude, self.artist, filters.per_artist)
+        if self.vectors is not None:
+            query = self.embeddings.track[seeds].mean(axis=0)
+            found = self._rank(seeds, k, filters, self.vectors.candidates(query, CANDIDATES + len(seeds)))
+            if len(found[0]) == k:
+                return found
+            # The filters left fewer than k of the candidates (a rare genre, a narrow year range): scan all.
+        return self._rank(seeds, k, filters, None)
+
+    def _rank(self, seeds: np.ndarray, k: int, filters: Filters, candidates: np.ndarray | None):
+        """similar() over the `candidates` only, or over every song when None."""
+        rows = slice(None) if candidates is None else candidates
+        same_song = np.isin(self.index.song_key[rows], self.index.song_key[seeds])
+        exclude = same_song | ~filters.allowed(self.catalogue.tracks, seeds, rows)
+        return similar_to_set(self.embeddings.track, seeds, k, exclude, self.artist, filters.per_artist, candidates)
 
     def describe(self, tracks: np.ndarray) -> pd.DataFrame:
         """Id, title, artist, album, release year, genre and playlist count of the given tracks."""

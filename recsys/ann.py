@@ -1,0 +1,56 @@
+"""Approximate nearest neighbours for catalogues too large to scan for every request.
+
+An exact scan of the unit-length song vectors takes about 1 ms at 30k songs but 40 ms at a
+million. Above EXACT_UP_TO songs the recommender first asks a faiss inverted-file index for a few
+hundred candidates and ranks only those exactly. faiss is the field's standard library for this.
+An inverted file sorts the vectors into about √n k-means lists and scans only the lists nearest a
+query; how many is chosen when the index is built, by checking it against an exact scan.
+"""
+
+import numpy as np
+
+EXACT_UP_TO = 100_000  # songs: up to this an exact scan meets the 10 ms target on its own
+TARGET_RECALL = 0.99  # of the exact ten neighbours (and the song itself) found among the candidates
+CALIBRATION_SONGS = 50  # songs whose exact neighbours the build checks the index against
+
+
+class VectorIndex:
+    """An inverted file over unit-length vectors, inner product = cosine similarity."""
+
+    def __init__(self, vectors: np.ndarray, seed: int = 0):
+        import faiss  # only large catalogues need it, so the app starts without loading it
+
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        lists = max(1, int(np.sqrt(len(vectors))))
+        self.index = faiss.IndexIVFFlat(faiss.IndexFlatIP(vectors.shape[1]), vectors.shape[1], lists,
+                                        faiss.METRIC_INNER_PRODUCT)
+        self.index.cp.seed = seed  # the same vectors give the same lists
+        rng = np.random.default_rng(seed)
+        # k-means on a sample: faiss needs ~40 points a list, and more only slows the build.
+        self.index.train(vectors[np.sort(rng.choice(len(vectors), min(len(vectors), 64 * lists), replace=False))])
+        self.index.add(vectors)
+        # One request is one query: spread its lists over the cores rather than queries (about
+        # 1.6× faster on two cores at a million songs).
+        self.index.parallel_mode = 1
+        self.index.nprobe = self._calibrate(vectors, rng)
+
+    def candidates(self, query: np.ndarray, count: int) -> np.ndarray:
+        """Up to `count` row numbers of vectors near `query`, best first."""
+        _, found = self.index.search(np.asarray(query, dtype=np.float32)[None], count)
+        return found[0][found[0] >= 0]
+
+    def _calibrate(self, vectors: np.ndarray, rng: np.random.Generator) -> int:
+        """The fewest lists to scan (from 1/32 of them, half as many again each try) that find TARGET_RECALL of the
+        exact 11 nearest (a song and its ten) of sampled songs."""
+        songs = rng.choice(len(vectors), min(len(vectors), CALIBRATION_SONGS), replace=False)
+        scores = vectors @ vectors[songs].T  # (n, songs): exact, once
+        exact = np.argpartition(-scores, 10, axis=0)[:11].T  # (songs, 11)
+        lists = self.index.nlist
+        probes = max(1, lists // 32)
+        while probes < lists:
+            self.index.nprobe = probes
+            _, found = self.index.search(vectors[songs], 11)
+            if np.mean([len(set(a) & set(b)) for a, b in zip(exact, found)]) / 11 >= TARGET_RECALL:
+                break
+            probes = int(probes * 1.5) + 1
+        return min(probes, lists)
