@@ -6,6 +6,7 @@ from pages import (
     current_song, data_digest, escape_markdown, map_coordinates, menu, model_picker, recommender, show_song,
 )
 from recsys.charts import MAP_COLOURS, embedding_map
+from recsys.projection import map_sample
 
 menu()
 model_picker()
@@ -13,8 +14,12 @@ st.title(":material/scatter_plot: The embedding map")
 rec = recommender()
 catalogue = rec.catalogue
 coordinates, kept = map_coordinates(data_digest(), rec.config, rec.embeddings.track)
+shown = map_sample(len(catalogue.tracks))
+who = (f"All {catalogue.report.tracks:,} songs" if shown is None else
+       f"A fixed random {len(shown):,} of the {catalogue.report.tracks:,} songs (the current song and its "
+       "neighbours are always drawn)")
 st.caption(
-    f"All {catalogue.report.tracks:,} songs, placed by the model's song vectors squeezed into two dimensions "
+    f"{who}, placed by the model's song vectors squeezed into two dimensions "
     f"(principal component analysis; the two axes keep {kept:.0%} of the vectors' variation, so songs the model "
     "finds alike can still land apart here). Hover a point to see the song; click it to make it the current song."
 )
@@ -30,7 +35,7 @@ track = current_song(catalogue)
 colour = st.segmented_control("Colour by", list(MAP_COLOURS), format_func=MAP_COLOURS.get, default="genre",
                               key="map-colour") or "genre"
 neighbours = rec.similar(track, k=10)[0] if track is not None else []
-figure = embedding_map(coordinates, catalogue.tracks, colour, track, neighbours)
+figure = embedding_map(coordinates, catalogue.tracks, colour, track, neighbours, shown)
 st.plotly_chart(figure, key="map", on_select=select_clicked_song, selection_mode="points")
 if track is None:
     st.info("Click any point, or choose a song on the search page, to see it and its ten neighbours here.")

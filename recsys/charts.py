@@ -111,13 +111,19 @@ UNKNOWN_COLOUR = "#9e9e9e"
 
 
 def embedding_map(coords: np.ndarray, tracks: pd.DataFrame, colour_by: str, current: int | None,
-                  neighbours: Sequence[int]) -> go.Figure:
-    """Every song at its `coords` (T, 2) row, coloured by a MAP_COLOURS key, the current song and its
-    neighbours drawn on top. Each trace's customdata rows start with the local track index, so a
-    clicked point names its song."""
+                  neighbours: Sequence[int], shown: np.ndarray | None = None) -> go.Figure:
+    """Every song (or the local indices `shown`) at its `coords` (T, 2) row, coloured by a
+    MAP_COLOURS key, the current song and its neighbours drawn on top. Each trace's customdata rows
+    start with the local track index, so a clicked point names its song."""
     if colour_by not in MAP_COLOURS:
         raise ValueError(f"colour_by must be one of {', '.join(MAP_COLOURS)}; got {colour_by!r}")
-    hover = _map_hover(tracks)
+    highlighted = np.asarray(([] if current is None else [current]) + list(neighbours), dtype=np.int64)
+    rows = np.arange(len(tracks)) if shown is None else np.union1d(shown, highlighted)
+    # From here on, songs are positions in `rows`; the hover keeps their local indices for a click.
+    coords, tracks, hover = coords[rows], tracks.iloc[rows], _map_hover(tracks.iloc[rows], rows)
+    if current is not None:
+        current = int(np.searchsorted(rows, current))
+    neighbours = np.searchsorted(rows, np.asarray(neighbours, dtype=np.int64))
     opacity = MAP_DIMMED if current is not None else MAP_OPACITY
     if colour_by == "genre":
         background = _genre_traces(coords, hover, opacity)
@@ -137,11 +143,12 @@ def embedding_map(coords: np.ndarray, tracks: pd.DataFrame, colour_by: str, curr
     return figure
 
 
-def _map_hover(tracks: pd.DataFrame) -> np.ndarray:
-    """(T, 6) object array: local index, title, artist, genre, playlist count, popularity; names escaped."""
+def _map_hover(tracks: pd.DataFrame, indices: np.ndarray) -> np.ndarray:
+    """(len(tracks), 6) object array: local index (from `indices`), title, artist, genre, playlist
+    count, popularity; names escaped."""
     popularity = tracks["track_popularity"]
     columns = [
-        np.arange(len(tracks)), tracks["track_name"].map(plain_text), tracks["track_artist"].map(plain_text),
+        indices, tracks["track_name"].map(plain_text), tracks["track_artist"].map(plain_text),
         tracks["genre"].replace("", "no genre").map(plain_text), tracks["playlist_count"].astype(int),
         popularity.map(lambda value: "unknown" if pd.isna(value) else f"{value:.0f}"),
     ]

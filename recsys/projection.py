@@ -4,6 +4,18 @@ import numpy as np
 
 from recsys.embeddings import l2_normalise
 
+# Songs the map draws at most. The shipped 28k make a 2 MB figure that a browser redraws in a
+# moment; a million would be about 70 MB of JSON on every click.
+MAP_POINTS = 50_000
+
+
+def map_sample(count: int, limit: int = MAP_POINTS, seed: int = 0) -> np.ndarray | None:
+    """The local indices of the songs a map of `count` songs draws, sorted: None (every song) up
+    to `limit`, else the same seeded random `limit` every time, so the picture does not shift."""
+    if count <= limit:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(count, limit, replace=False))
+
 
 def pca_2d(vectors: np.ndarray) -> np.ndarray:
     """(T, d) embeddings -> (T, 2) float32 coordinates on the top two principal components of the unit rows."""

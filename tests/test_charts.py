@@ -191,3 +191,15 @@ def test_map_customdata_reaches_the_browser_as_plain_lists():
 def test_map_rejects_an_unknown_colouring_naming_the_choices():
     with pytest.raises(ValueError, match="genre, popularity, playlist_count"):
         embedding_map(MAP_COORDS, MAP_TRACKS, "tempo", current=None, neighbours=[])
+
+
+def test_a_map_of_some_songs_draws_those_and_the_highlights_and_names_each_by_its_own_index():
+    figure = embedding_map(MAP_COORDS, MAP_TRACKS, "genre", current=6, neighbours=[3, 7], shown=np.array([0, 2, 4]))
+    points = song_points(figure)
+    assert sorted({index for index, _, _ in points}) == [0, 2, 3, 4, 6, 7]
+    for index, x, y in points:
+        assert (x, y) == tuple(MAP_COORDS[index])
+    assert [int(row[0]) for row in figure.data[-1].customdata] == [6]  # the star
+    assert sorted(int(row[0]) for row in figure.data[-2].customdata) == [3, 7]
+    names = {int(row[0]): row[1] for trace in figure.data for row in trace.customdata}
+    assert names[6] == "Song 6" and names[3] == "Song 3"

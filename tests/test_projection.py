@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from recsys.projection import explained_variance, pca_2d
+from recsys.projection import explained_variance, map_sample, pca_2d
 
 E1, E2, E3 = np.eye(3)
 
@@ -68,3 +68,11 @@ def test_one_dimension_uses_only_the_first_axis():
     coords = pca_2d(np.array([[2.0], [-1.0], [3.0]]))
     np.testing.assert_allclose(coords[:, 1], 0)
     assert len(set(np.round(coords[:, 0], 6))) == 2  # +1 and -1 after normalising, two apart
+
+
+def test_the_map_draws_every_song_up_to_its_limit_then_the_same_sorted_sample():
+    assert map_sample(28_356, limit=50_000) is None
+    sample = map_sample(1_000, limit=100)
+    assert len(sample) == 100 and len(set(sample.tolist())) == 100
+    assert np.all(np.diff(sample) > 0) and sample.min() >= 0 and sample.max() < 1_000
+    assert map_sample(1_000, limit=100).tolist() == sample.tolist()
