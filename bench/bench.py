@@ -185,6 +185,7 @@ def _time_map_clicks(browser, env: dict, log_path: Path, clicks: int = 5) -> lis
             for share in np.random.default_rng(0).random(clicks):
                 heading.wait_for(timeout=180_000)
                 page.wait_for_timeout(500)  # the chart takes its new data after the heading
+                page.locator(".js-plotly-plot").first.wait_for()  # plotly mounts the chart after the page's text
                 before = heading.inner_text()
                 x, y = page.evaluate(POINT_ON_SCREEN, share)
                 start = time.perf_counter()
