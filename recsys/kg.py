@@ -35,17 +35,17 @@ EDGE_CHUNK = 1 << 20  # edges whose (edges × width) products are held at once i
 class KnowledgeGraph:
     """All nodes in one index space: playlists, tracks, then artists, albums, genres, subgenres."""
 
-    edge_index: torch.Tensor  # (2, 2R) every relation edge in both directions
-    relation: torch.Tensor  # (2R,) index into RELATIONS
     num_nodes: int
     num_playlists: int
     num_tracks: int
     pos_playlist: torch.Tensor  # (E,) training playlist–track edges, playlist node
     pos_track: torch.Tensor  # (E,) the track node
-    crow: torch.Tensor  # the edges as an (N, N) CSR matrix: row pointers,
-    edge_col: torch.Tensor  # column of each stored edge,
-    edge_row: torch.Tensor  # its row,
-    edge_relation: torch.Tensor  # and its relation
+    # Every relation edge in both directions, as an (N, N) CSR matrix: its row pointers, and per
+    # stored edge (2R of them) the column, the row and the relation (an index into RELATIONS).
+    crow: torch.Tensor
+    edge_col: torch.Tensor
+    edge_row: torch.Tensor
+    edge_relation: torch.Tensor
     degree: torch.Tensor  # (N, len(RELATIONS)) each node's edge count per relation
 
     def weighted(self, weight: torch.Tensor) -> torch.Tensor:
@@ -93,9 +93,9 @@ def build_knowledge_graph(catalogue: Catalogue) -> KnowledgeGraph:
     degree = torch.zeros(num_nodes, len(RELATIONS)).index_put_(
         (edge_index[0], relation), torch.ones(len(relation)), accumulate=True)
     return KnowledgeGraph(
-        edge_index=edge_index, relation=relation, num_nodes=num_nodes, num_playlists=P, num_tracks=T,
+        num_nodes=num_nodes, num_playlists=P, num_tracks=T,
         pos_playlist=torch.from_numpy(catalogue.edge_playlist), pos_track=torch.from_numpy(P + catalogue.edge_track),
-        crow=torch.ops.aten._convert_indices_from_coo_to_csr(row, num_nodes),
+        crow=torch.cat([torch.zeros(1, dtype=torch.long), torch.bincount(row, minlength=num_nodes).cumsum(0)]),
         edge_col=col, edge_row=row, edge_relation=relation[order], degree=degree,
     )
 

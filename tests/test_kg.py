@@ -10,10 +10,10 @@ from tests.conftest import PLAYLIST_SIZE
 def test_every_relation_is_present_in_both_directions(two_playlists):
     graph = build_knowledge_graph(two_playlists)
     P, T = two_playlists.ids.num_playlists, two_playlists.ids.num_tracks
-    counts = np.bincount(graph.relation.numpy(), minlength=len(RELATIONS)) // 2
+    counts = np.bincount(graph.edge_relation.numpy(), minlength=len(RELATIONS)) // 2
     # 12 playlist edges, one artist and one album per track, one genre and subgenre per playlist
     assert list(counts) == [len(two_playlists.edge_track), T, T, P, P]
-    edges = set(map(tuple, graph.edge_index.T.tolist()))
+    edges = set(zip(graph.edge_row.tolist(), graph.edge_col.tolist()))
     assert all((b, a) in edges for a, b in edges)
     # 2 playlists, 12 tracks, 12 artists, 12 albums, 2 genres ("rock", "rap"), 1 subgenre
     assert graph.num_nodes == P + T + 12 + 12 + 2 + 1
