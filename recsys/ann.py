@@ -40,17 +40,18 @@ class VectorIndex:
         return found[0][found[0] >= 0]
 
     def _calibrate(self, vectors: np.ndarray, rng: np.random.Generator) -> int:
-        """The fewest lists to scan (from 1/32 of them, half as many again each try) that find TARGET_RECALL of the
-        exact 11 nearest (a song and its ten) of sampled songs."""
+        """The fewest lists to scan (from 1/32 of them, half as many again each try) that find
+        TARGET_RECALL of the exact 11 nearest (a song and its ten) of sampled songs."""
         songs = rng.choice(len(vectors), min(len(vectors), CALIBRATION_SONGS), replace=False)
+        nearest = min(11, len(vectors))
         scores = vectors @ vectors[songs].T  # (n, songs): exact, once
-        exact = np.argpartition(-scores, 10, axis=0)[:11].T  # (songs, 11)
+        exact = np.argpartition(-scores, nearest - 1, axis=0)[:nearest].T  # (songs, nearest)
         lists = self.index.nlist
         probes = max(1, lists // 32)
         while probes < lists:
             self.index.nprobe = probes
-            _, found = self.index.search(vectors[songs], 11)
-            if np.mean([len(set(a) & set(b)) for a, b in zip(exact, found)]) / 11 >= TARGET_RECALL:
+            _, found = self.index.search(vectors[songs], nearest)
+            if np.mean([len(set(a) & set(b)) for a, b in zip(exact, found)]) / nearest >= TARGET_RECALL:
                 break
             probes = int(probes * 1.5) + 1
         return min(probes, lists)
