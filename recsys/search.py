@@ -78,7 +78,7 @@ class SearchIndex:
                    pd.factorize(song + "\x00" + album)[0], popularity, grams, pairs & 0xFFFFFFFF, offsets)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """Best matches first as (local track indices, scores 0–100); empty if nothing matches.
+        """Best matches first as (local track indices, scores 0–100 in steps of 5); empty if nothing matches.
 
         Raises RecsysError for a query that cannot be searched (empty, too long, no letters).
         """
@@ -90,14 +90,18 @@ class SearchIndex:
         token_set = process.cdist([text], subset, scorer=fuzz.token_set_ratio)[0]
         weighted = process.cdist([text], subset, scorer=fuzz.WRatio)[0]
         exact_title = (self.titles[candidates] == text).astype(int)
-        # Best token-set match first; ties go to the song titled exactly as typed (the song "NA",
-        # not "Na Onda"), then a near-exact match (WRatio in 10-point steps), then the
-        # better-known song, so "shape of you" finds Ed Sheeran before a cover.
-        order = np.lexsort((-self.popularity[candidates], -(weighted // 10), -exact_title, -token_set))
+        # Best mean of the two scores first (in 5-point steps): token-set alone let one exact word
+        # win ("bohemian rapsody" found "Power" by Rapsody before "Bohemian Rhapsody - 2011 Mix");
+        # on about 600 titles with a letter dropped the mean finds the right title first 392
+        # times against 382. Ties go to the song titled exactly as typed (the song "NA", not "Na Onda"),
+        # then a near-exact match (WRatio in 10-point steps), then the better-known song, so
+        # "shape of you" finds Ed Sheeran before a cover.
+        close = (token_set + weighted) / 2 // 5
+        order = np.lexsort((-self.popularity[candidates], -(weighted // 10), -exact_title, -close))
         order = order[token_set[order] >= MIN_SCORE]
         _, first = np.unique(self.display_key[candidates[order]], return_index=True)
         order = order[np.sort(first)][:limit]  # one row per title–artist–album, best kept
-        return candidates[order], token_set[order].astype(float)
+        return candidates[order], (close[order] * 5).astype(float)
 
     def _candidates(self, text: str) -> np.ndarray:
         """Tracks sharing the most trigrams with the query: at most CANDIDATES of them."""

@@ -124,6 +124,9 @@ def real():
     ("blinding lites", "Blinding Lights", "The Weeknd"),
     ("senorita", "Señorita", "Shawn Mendes"),
     ("without me eminem", "Without Me", "Eminem"),
+    ("shape of you", "Shape of You", "Ed Sheeran"),  # before the cover by EZA
+    ("bohemian rapsody", "Bohemian Rhapsody - 2011 Mix", "Queen"),  # not "Power" by Rapsody
+    ("purpl haze", "Purple Haze", "Jimi Hendrix"),
 ])
 def test_real_catalogue_best_match(real, query, title, artist):
     tracks, index = real
