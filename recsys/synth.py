@@ -111,7 +111,8 @@ def _memberships(song: dict, pl_genre: np.ndarray, mean_length: float, rng: np.r
 
 
 def _vocabulary(rng: np.random.Generator, size: int = 30_000) -> np.ndarray:
-    """Distinct pseudo-words of two or three syllables ("kelo", "maritu"), most common first."""
+    """Distinct pseudo-words of two or three syllables ("kelo", "maritu"), in a seeded order; a
+    Zipf draw of positions makes the first ones the most common."""
     syllables = np.array([c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["sha", "ion", "ee", "ay"])
     count = rng.choice([2, 3], size * 2)
     parts = rng.integers(0, len(syllables), (size * 2, 3))
