@@ -83,11 +83,24 @@ def format_feature(feature: str, value: float) -> str:
     return f"{value:.3g}{UNITS.get(feature, '')}"
 
 
+# How the Evaluation page names models and metrics; the terminal keeps the keys `--models` takes.
+MODEL_LABELS = {
+    "random": "random", "popularity": "popularity", "audio-features": "audio-feature cosine",
+    "co-occurrence": "item co-occurrence", "artist-album": "artist/album rule", "lightgcn": "LightGCN",
+    "gcn-paper": "the report's GCN (gcn-paper)", "kg": "knowledge-graph model (kg, the default)",
+}
+METRIC_LABELS = {
+    "recall@10": "Recall@10", "ndcg@10": "NDCG@10", "hit_rate@10": "HitRate@10", "mrr@10": "MRR@10",
+    "auc": "AUC", "recall@20": "Recall@20", "ndcg@20": "NDCG@20", "coverage@10": "Coverage@10",
+    "genre_coherence": "genre coherence",
+}
+
+
 def metric_bars(summary, view: str, subset: str, metrics: tuple[str, ...]) -> go.Figure:
     """Grouped bars: one group per metric, one bar per model, error bars of one std over seeds."""
     part = summary[(summary["view"] == view) & (summary["subset"] == subset)]
     figure = go.Figure([
-        go.Bar(name=row["model"], x=list(metrics), y=[row[m] for m in metrics],
+        go.Bar(name=MODEL_LABELS[row["model"]], x=[METRIC_LABELS[m] for m in metrics], y=[row[m] for m in metrics],
                error_y={"type": "data", "array": [row[f"{m}_std"] for m in metrics]})
         for row in part.to_dict("records")
     ])

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys import cache, datasets
+from recsys.charts import MODEL_LABELS
 from recsys.config import AUDIO_FEATURES, TrainConfig
 from recsys.evaluate import MODELS
 from recsys.load import load_catalogue
@@ -264,11 +265,11 @@ def test_evaluation_page_runs_the_evaluation_and_shows_table_and_chart(app_env):
     app.button[0].click().run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert set(MODELS) == set(table.index)
-    assert table.loc["random", "recall@10"].count("±") == 1
+    assert set(table.index) == {MODEL_LABELS[name] for name in MODELS}
+    assert table.loc["knowledge-graph model (kg, the default)", "Recall@10"].count("±") == 1
     assert len(app.get("plotly_chart")) == 1
     app.radio[1].set_value("cold").run()  # the toy's held-out songs are all cold-start songs
-    assert not app.exception and app.dataframe[0].value.loc["random", "auc"] != "—"
+    assert not app.exception and app.dataframe[0].value.loc["random", "AUC"] != "—"
 
 
 # --- faults: a disk that refuses writes, damaged records -----------------------------------------
@@ -330,7 +331,7 @@ def test_an_evaluation_the_disk_refuses_is_shown_and_its_problem_named(app_env, 
     app.button[0].click().run()
     assert not app.exception
     assert "Cannot write" in app.error[0].value and "Read\\-only file system" in app.error[0].value
-    assert set(MODELS) == set(app.dataframe[0].value.index)
+    assert set(app.dataframe[0].value.index) == {MODEL_LABELS[name] for name in MODELS}
 
 
 def open_with(page: str, **query) -> AppTest:

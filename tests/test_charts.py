@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from recsys.charts import (FEATURE_LABELS, MAP_COLOURS, audio_radar, embedding_map, format_feature, loss_chart,
-                           plain_text)
+from recsys.charts import (FEATURE_LABELS, MAP_COLOURS, MODEL_LABELS, audio_radar, embedding_map, format_feature,
+                           loss_chart, metric_bars, plain_text)
 from recsys.config import AUDIO_FEATURES
+from recsys.evaluate import MODELS
 
 SCALED = np.linspace(0, 1, 12)
 RAW = np.array([0.5, 0.8, 4, -6.5, 1, 0.05, 0.2, 0.0, 0.1, 0.6, 120.0, 215000])
@@ -24,6 +25,18 @@ def test_radar_has_one_closed_trace_per_series():
         assert len(trace.r) == len(trace.theta) == 13
         assert trace.r[0] == trace.r[-1] and trace.theta[0] == trace.theta[-1]
         np.testing.assert_allclose(trace.r[:12], values)
+
+
+def test_metric_bars_name_every_model_and_metric_for_people_with_one_std_error_bars():
+    summary = pd.DataFrame([{"model": name, "view": "v", "subset": "all", "recall@10": 0.1 * i, "recall@10_std": 0.01,
+                             "auc": 0.5, "auc_std": 0.02} for i, name in enumerate(MODELS)])
+    figure = metric_bars(summary, "v", "all", ("recall@10", "auc"))
+    assert [bar.name for bar in figure.data] == [MODEL_LABELS[name] for name in MODELS]
+    kg = figure.data[list(MODELS).index("kg")]
+    assert kg.name == "knowledge-graph model (kg, the default)"
+    assert list(kg.x) == ["Recall@10", "AUC"]
+    np.testing.assert_allclose(kg.y, [0.1 * list(MODELS).index("kg"), 0.5])
+    np.testing.assert_allclose(kg.error_y.array, [0.01, 0.02])
 
 
 def test_radar_axis_is_zero_to_one_with_twelve_readable_labels():
