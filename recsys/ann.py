@@ -17,22 +17,42 @@ CALIBRATION_SONGS = 50  # songs whose exact neighbours the build checks the inde
 class VectorIndex:
     """An inverted file over unit-length vectors, inner product = cosine similarity."""
 
-    def __init__(self, vectors: np.ndarray, seed: int = 0):
+    def __init__(self, index):
+        self.index = index  # a faiss IndexIVFFlat, its lists to scan per query (nprobe) calibrated
+        # One request is one query: spread its lists over the cores rather than queries (about
+        # 1.6× faster on two cores at a million songs). faiss does not store this setting.
+        self.index.parallel_mode = 1
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, seed: int = 0) -> "VectorIndex":
+        """k-means lists over `vectors` (T, d), every vector filed, the lists to scan calibrated."""
         import faiss  # only large catalogues need it, so the app starts without loading it
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         lists = max(1, int(np.sqrt(len(vectors))))
-        self.index = faiss.IndexIVFFlat(faiss.IndexFlatIP(vectors.shape[1]), vectors.shape[1], lists,
-                                        faiss.METRIC_INNER_PRODUCT)
-        self.index.cp.seed = seed  # the same vectors give the same lists
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(vectors.shape[1]), vectors.shape[1], lists,
+                                   faiss.METRIC_INNER_PRODUCT)
+        index.cp.seed = seed  # the same vectors give the same lists
         rng = np.random.default_rng(seed)
         # k-means on a sample: faiss needs ~40 points a list, and more only slows the build.
-        self.index.train(vectors[np.sort(rng.choice(len(vectors), min(len(vectors), 64 * lists), replace=False))])
-        self.index.add(vectors)
-        # One request is one query: spread its lists over the cores rather than queries (about
-        # 1.6× faster on two cores at a million songs).
-        self.index.parallel_mode = 1
-        self.index.nprobe = self._calibrate(vectors, rng)
+        index.train(vectors[np.sort(rng.choice(len(vectors), min(len(vectors), 64 * lists), replace=False))])
+        index.add(vectors)
+        built = cls(index)
+        index.nprobe = built._calibrate(vectors, rng)
+        return built
+
+    @classmethod
+    def from_bytes(cls, data: np.ndarray) -> "VectorIndex":
+        """An index as `to_bytes` wrote it."""
+        import faiss
+
+        return cls(faiss.deserialize_index(data))
+
+    def to_bytes(self) -> np.ndarray:
+        """(bytes,) uint8: the lists, the vectors and the lists to scan, for `from_bytes`."""
+        import faiss
+
+        return faiss.serialize_index(self.index)
 
     def candidates(self, query: np.ndarray, count: int) -> np.ndarray:
         """Up to `count` row numbers of vectors near `query`, best first."""

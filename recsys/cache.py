@@ -1,10 +1,10 @@
 """Save and load what the app keeps on disk: trained embeddings, keyed by the data file's bytes
 and the training config, and small JSON records (the model served, the data served, evaluations).
 
-Embeddings are `.npz` archives read with `allow_pickle=False`, JSON records plain JSON: nothing in
-the cache can run code. Every file carries a format version and a SHA-256 of its content, and is
-written atomically (temporary file, then rename), so an interrupted run leaves either the old file
-or the new one, never half of one.
+Embeddings, and a large catalogue's approximate-neighbour index beside them, are `.npz` archives
+read with `allow_pickle=False`, JSON records plain JSON: nothing in the cache can run code. Every
+file carries a format version and a SHA-256 of its content, and is written atomically (temporary
+file, then rename), so an interrupted run leaves either the old file or the new one, never half of one.
 """
 
 import contextlib
@@ -69,6 +69,39 @@ def save(path: Path, embeddings: Embeddings, ids: IdMap, data_digest: str, confi
     }
     arrays["checksum"] = np.array(_checksum(arrays))
     write_atomically(path, lambda handle: np.savez(handle, **arrays))
+
+
+def index_path(embeddings_path: Path) -> Path:
+    """Where the approximate-neighbour index of the embeddings at `embeddings_path` is kept."""
+    return embeddings_path.with_name(embeddings_path.name.replace("embeddings-", "neighbours-", 1))
+
+
+def save_index(path: Path, vectors: np.ndarray, index: np.ndarray) -> None:
+    """Write an index's bytes with a digest of the vectors it files, and their own, atomically."""
+    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(array_digest(vectors)),
+              "index": index, "checksum": np.array(array_digest(index))}
+    write_atomically(path, lambda handle: np.savez(handle, **arrays))
+
+
+def load_index(path: Path, vectors: np.ndarray) -> np.ndarray | None:
+    """The stored index's bytes if they arrived intact and file exactly `vectors`, else None
+    (missing, damaged, or left from vectors since retrained): the caller builds it again."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            stored = {name: archive[name] for name in archive.files}
+        usable = (int(stored["format_version"]) == FORMAT_VERSION
+                  and str(stored["checksum"]) == array_digest(stored["index"])
+                  and str(stored["vectors_digest"]) == array_digest(vectors))
+    except Exception:  # any unreadable file is rebuilt, whatever broke it
+        return None
+    return stored["index"] if usable else None
+
+
+def array_digest(array: np.ndarray) -> str:
+    """SHA-256 of an array's dtype, shape and bytes."""
+    digest = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
+    digest.update(np.ascontiguousarray(array).data)
+    return digest.hexdigest()
 
 
 def _checksum(arrays: dict) -> str:

@@ -2,11 +2,12 @@
 
 import numpy as np
 
-from recsys import pipeline
+from recsys import cache, pipeline
 from recsys.ann import VectorIndex
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings, l2_normalise
 from recsys.recommend import Filters, similar_to_set
+from tests.conftest import TINY_CONFIG
 
 
 def clustered(count: int, clusters: int, dim: int, spread: float, seed: int = 0) -> np.ndarray:
@@ -18,7 +19,7 @@ def clustered(count: int, clusters: int, dim: int, spread: float, seed: int = 0)
 
 def test_candidates_hold_the_exact_ten_nearest_and_come_best_first():
     vectors = clustered(20_000, 100, 32, 0.3)
-    index = VectorIndex(vectors)
+    index = VectorIndex.build(vectors)
     assert index.index.nprobe < index.index.nlist / 4  # calibrated to a few lists, not a full scan
     recalls = []
     for song in range(0, len(vectors), 200):
@@ -50,3 +51,34 @@ def test_the_recommender_ranks_candidates_exactly_and_scans_everything_when_filt
     assert approximate.similar(0, 10)[0].tolist() == exact.similar(0, 10)[0].tolist()
     genres = Filters(genres=("rap",))  # song 0 is rock
     assert approximate.similar(0, 5, genres)[0].tolist() == exact.similar(0, 5, genres)[0].tolist()
+
+
+def test_a_large_catalogues_index_is_kept_beside_its_model_and_read_back(two_playlists_csv, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "EXACT_UP_TO", 0)  # treat the 12-song catalogue as a large one
+    first = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
+    digest = cache.file_digest(two_playlists_csv)
+    assert cache.index_path(cache.cache_path(tmp_path, digest, TINY_CONFIG)).is_file()
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("built the index again although a usable one was kept")
+
+    monkeypatch.setattr(VectorIndex, "build", no_build)
+    second = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
+    assert second.vectors.index.nprobe == first.vectors.index.nprobe
+    assert second.vectors.index.parallel_mode == 1  # a setting faiss does not store
+    for song in range(12):
+        np.testing.assert_array_equal(second.vectors.candidates(second.embeddings.track[song], 5),
+                                      first.vectors.candidates(first.embeddings.track[song], 5))
+        assert second.similar(song, 3)[0].tolist() == first.similar(song, 3)[0].tolist()
+
+
+def test_a_disk_that_refuses_the_index_still_serves_it(two_playlists_csv, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "EXACT_UP_TO", 0)
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "save_index", full_disk)
+    recommender = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
+    assert recommender.vectors is not None
+    assert len(recommender.similar(0, 3)[0]) == 3

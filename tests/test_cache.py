@@ -296,3 +296,23 @@ def test_trained_configs_lists_this_datas_readable_models_newest_first(tmp_path)
     rewrite_archive(older_format, lambda arrays: arrays.update(format_version=np.array(cache.FORMAT_VERSION - 1)))
     assert cache.trained_configs(tmp_path, DIGEST) == [newer, older]
     assert cache.trained_configs(tmp_path / "nothing-here", DIGEST) == []
+
+
+def test_an_index_is_read_back_only_for_the_vectors_it_files_and_only_intact(tmp_path):
+    vectors = np.arange(12, dtype=np.float32).reshape(4, 3)
+    index = np.frombuffer(b"an index's bytes", dtype=np.uint8)
+    path = cache.index_path(tmp_path / "embeddings-aaaa-bbbb.npz")
+    assert path == tmp_path / "neighbours-aaaa-bbbb.npz"  # never taken for a model by trained_configs
+    assert cache.load_index(path, vectors) is None  # nothing saved yet
+    cache.save_index(path, vectors, index)
+    np.testing.assert_array_equal(cache.load_index(path, vectors), index)
+    assert cache.load_index(path, vectors + 1) is None  # the model was retrained since
+    assert cache.load_index(path, vectors.astype(np.float64)) is None
+    with np.load(path) as archive:
+        stored = dict(archive)
+    stored["index"] = np.frombuffer(b"An index's bytes", dtype=np.uint8)  # damage that still unzips
+    with path.open("wb") as handle:
+        np.savez(handle, **stored)
+    assert cache.load_index(path, vectors) is None
+    path.write_bytes(b"not an archive")
+    assert cache.load_index(path, vectors) is None
