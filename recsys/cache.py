@@ -78,8 +78,8 @@ def index_path(embeddings_path: Path) -> Path:
 
 def save_index(path: Path, vectors: np.ndarray, index: np.ndarray) -> None:
     """Write an index's bytes with a digest of the vectors it files, and their own, atomically."""
-    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(array_digest(vectors)),
-              "index": index, "checksum": np.array(array_digest(index))}
+    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(_array_digest(vectors)),
+              "index": index, "checksum": np.array(_array_digest(index))}
     write_atomically(path, lambda handle: np.savez(handle, **arrays))
 
 
@@ -90,14 +90,14 @@ def load_index(path: Path, vectors: np.ndarray) -> np.ndarray | None:
         with np.load(path, allow_pickle=False) as archive:
             stored = {name: archive[name] for name in archive.files}
         usable = (int(stored["format_version"]) == FORMAT_VERSION
-                  and str(stored["checksum"]) == array_digest(stored["index"])
-                  and str(stored["vectors_digest"]) == array_digest(vectors))
+                  and str(stored["checksum"]) == _array_digest(stored["index"])
+                  and str(stored["vectors_digest"]) == _array_digest(vectors))
     except Exception:  # any unreadable file is rebuilt, whatever broke it
         return None
     return stored["index"] if usable else None
 
 
-def array_digest(array: np.ndarray) -> str:
+def _array_digest(array: np.ndarray) -> str:
     """SHA-256 of an array's dtype, shape and bytes."""
     digest = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
     digest.update(np.ascontiguousarray(array).data)
