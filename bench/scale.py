@@ -9,8 +9,8 @@ full batch, on 80% of every playlist, with seconds per epoch, peak memory and th
 Recall@10 on the held-out 20% (a seeded sample of 500 test playlists). Serving, from those trained
 vectors: the recommender's build (search index, and the approximate-neighbour index above 100k
 songs), search and recommend p50, recall@10 of recommend against an exact scan, memory while
-serving, and the seconds to read that index back from where the app keeps it. `--plot` draws every cost against the catalogue size on log–log axes (plotly,
-photographed in headless Chromium).
+serving, and the seconds to read that index back from where the app keeps it. `--plot` draws
+every cost against the catalogue size on log–log axes (plotly, photographed in headless Chromium).
 """
 
 import argparse

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from recsys.config import AUDIO_FEATURES
+from recsys.config import AUDIO_FEATURES, MODEL_NAMES
 
 FEATURE_LABELS = {
     "danceability": "Danceability",
@@ -87,7 +87,7 @@ def format_feature(feature: str, value: float) -> str:
 MODEL_LABELS = {
     "random": "random", "popularity": "popularity", "audio-features": "audio-feature cosine",
     "co-occurrence": "item co-occurrence", "artist-album": "artist/album rule", "lightgcn": "LightGCN",
-    "gcn-paper": "the report's GCN (gcn-paper)", "kg": "knowledge-graph model (kg, the default)",
+    "gcn-paper": f"{MODEL_NAMES['gcn-paper']} (gcn-paper)", "kg": f"{MODEL_NAMES['kg']} (kg, the default)",
 }
 METRIC_LABELS = {
     "recall@10": "Recall@10", "ndcg@10": "NDCG@10", "hit_rate@10": "HitRate@10", "mrr@10": "MRR@10",
