@@ -50,8 +50,8 @@ class Signals:
 
     def __init__(self, catalogue: Catalogue, data: Path):
         tracks = catalogue.tracks
-        self.artist = pd.factorize(tracks["track_artist"])[0]
-        self.album = pd.factorize(tracks["track_album_name"] + "\x00" + tracks["track_artist"])[0]
+        self.artist = tracks["artist_code"].to_numpy()  # -1: no artist named, no group
+        self.album = tracks["album_code"].to_numpy()
         dates = pd.read_csv(data, usecols=["track_id", "track_album_release_date"], dtype=str)
         date = dates.drop_duplicates("track_id").set_index("track_id")["track_album_release_date"]
         date = date.reindex(tracks["track_id"]).fillna("").to_numpy()
@@ -61,19 +61,23 @@ class Signals:
         self.year = np.where(np.isnan(year), np.nanmedian(year), year)
         popularity = pd.to_numeric(tracks["track_popularity"], errors="coerce")
         self.popularity = popularity.rank(pct=True).fillna(0.5).to_numpy()
-        self.popularity_in_artist = popularity.groupby(self.artist).rank(pct=True).fillna(0.5).to_numpy()
+        within = popularity.groupby(self.artist).rank(pct=True).where(self.artist >= 0)
+        self.popularity_in_artist = within.fillna(0.5).to_numpy()
         sound = (catalogue.features_raw - catalogue.features_raw.mean(0)) / catalogue.features_raw.std(0)
         self.sound = sound / np.linalg.norm(sound, axis=1, keepdims=True)
-        self.artist_size = np.log1p(np.bincount(self.artist)[self.artist])
-        self.subgenre = pd.factorize(catalogue.playlists["subgenre"])[0]
+        songs_by = np.bincount(self.artist + 1)[self.artist + 1]  # shifted past -1
+        self.artist_size = np.log1p(np.where(self.artist >= 0, songs_by, 1))  # no artist: a song of its own
+        self.subgenre = catalogue.playlists["subgenre_code"].to_numpy()
 
     def for_split(self, task: EvaluationTask, kg_scores: np.ndarray, candidates: int):
         """(B, C, len(SIGNALS) + 1) signals of each test playlist's C candidates, the last column
         the artefact; (B, C) candidate track indices; (B, C) bool, held out from that playlist."""
         train = task.split.train
         in_playlists = np.bincount(train.edge_track, minlength=len(self.artist))
-        affinity = np.zeros((self.artist.max() + 1, self.subgenre.max() + 1))
+        # A row and a column more, where code -1 (nothing named) lands and then counts for nothing.
+        affinity = np.zeros((self.artist.max() + 2, self.subgenre.max() + 2))
         np.add.at(affinity, (self.artist[train.edge_track], self.subgenre[train.edge_playlist]), 1)
+        affinity[-1], affinity[:, -1] = 0, 0
         affinity /= np.maximum(affinity.sum(1, keepdims=True), 1)
         rows, picks = [], []
         for r, songs in enumerate(task.sets):

@@ -141,9 +141,9 @@ class ArtistAlbum(Model):
     def fit(self, train, seed):
         super().fit(train, seed)
         tracks = train.tracks
-        self.artist = pd.factorize(tracks["track_artist"])[0]
-        album_key = tracks["track_album_name"] + "\x00" + tracks["track_artist"]
-        self.album = pd.factorize(album_key)[0]
+        # -1 (no artist, no album named) matches nothing: a gap in the file is not a shared artist.
+        self.artist = tracks["artist_code"].to_numpy()
+        self.album = tracks["album_code"].to_numpy()
         # Ties go to Spotify's popularity, a property of the song, not the training playlist
         # count, which is 0 for every cold-start song and would bury them.
         spotify = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
@@ -151,17 +151,25 @@ class ArtistAlbum(Model):
         return self
 
     def song_scores(self, tracks):
-        same_artist = self.artist[tracks][:, None] == self.artist[None, :]
-        same_album = self.album[tracks][:, None] == self.album[None, :]
-        return same_artist + same_album + self.tie_break
+        return _same(self.artist, tracks) + _same(self.album, tracks) + self.tie_break
 
     def set_scores(self, sets):
-        rows = []
-        for songs in sets:  # mean of the song rows, from counts instead of a (len(songs), T) matrix
-            artists = np.bincount(self.artist[songs], minlength=self.artist.max() + 1)
-            albums = np.bincount(self.album[songs], minlength=self.album.max() + 1)
-            rows.append((artists[self.artist] + albums[self.album]) / len(songs) + self.tie_break)
-        return np.stack(rows)
+        # The mean of the song rows, from counts instead of a (len(songs), T) matrix.
+        return np.stack([(_shared(self.artist, songs) + _shared(self.album, songs)) / len(songs) + self.tie_break
+                         for songs in sets])
+
+
+def _same(code: np.ndarray, tracks: np.ndarray) -> np.ndarray:
+    """(len(tracks), T) bool: each other track has the code of tracks[i], and that code is not -1."""
+    mine = code[tracks][:, None]
+    return (mine == code[None, :]) & (mine >= 0)
+
+
+def _shared(code: np.ndarray, songs: np.ndarray) -> np.ndarray:
+    """(T,) how many of `songs` have each track's code; 0 for a track with code -1."""
+    counts = np.bincount(code[songs] + 1, minlength=code.max(initial=-1) + 2)  # shifted: -1 counts in slot 0
+    counts[0] = 0
+    return counts[code + 1]
 
 
 class LightGCNBaseline(VectorModel):

@@ -49,20 +49,17 @@ class Explainer:
     indptr: np.ndarray  # (N + 1,) node n's neighbours are indices[indptr[n]:indptr[n + 1]]
     indices: np.ndarray  # (2E,) neighbours, ascending within each node
     starts: np.ndarray  # (5,) first node index of each of KINDS
-    names: tuple[np.ndarray, np.ndarray, np.ndarray]  # artist, album, genre labels by code
+    names: tuple[np.ndarray, np.ndarray, np.ndarray]  # artist, album, genre names by code
     artist_of: np.ndarray  # (T,) artist code of each track, -1 if it has none
     album_of: np.ndarray  # (T,) album code of each track, -1 if it has none
 
     @classmethod
     def build(cls, catalogue: Catalogue) -> "Explainer":
         """Index the catalogue's relations as an undirected CSR graph."""
-        tracks, playlists = catalogue.tracks, catalogue.playlists
-        # An empty name is a gap in the file, not a shared artist: it must not link unrelated songs.
-        artist_of, artists = _codes(tracks["track_artist"], tracks["track_artist"])
-        album_key = tracks["track_album_name"] + "\x00" + tracks["track_artist"]  # as recsys.kg keys albums
-        album_of, album_keys = _codes(album_key, tracks["track_album_name"])
-        genre_of, genres = _codes(playlists["genre"], playlists["genre"])
-        albums = np.array([key.split("\x00")[0] for key in album_keys], dtype=object)
+        artist_of = catalogue.tracks["artist_code"].to_numpy()
+        album_of = catalogue.tracks["album_code"].to_numpy()
+        genre_of = catalogue.playlists["genre_code"].to_numpy()
+        artists, albums, genres = catalogue.artist_names, catalogue.album_names, catalogue.genre_names
         P, T = catalogue.ids.num_playlists, catalogue.ids.num_tracks
         starts = np.cumsum([0, P, T, len(artists), len(albums)])
         track_nodes = catalogue.ids.track_node(np.arange(T))
@@ -166,12 +163,6 @@ def knowledge_badge(playlist_count: int) -> str:
     if playlist_count == 1:
         return "in 1 playlist"
     return f"in {playlist_count:,} playlists"
-
-
-def _codes(keys: pd.Series, labels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, label of each code): equal keys share a code; an empty label gets -1 and no node."""
-    codes, uniques = pd.factorize(keys.where(labels != ""))  # NaN (the empty ones) factorizes to -1
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 def _csr(pairs: list[tuple[np.ndarray, np.ndarray]], num_nodes: int) -> tuple[np.ndarray, np.ndarray]:

@@ -62,32 +62,28 @@ class KnowledgeGraph:
 
 
 def build_knowledge_graph(catalogue: Catalogue) -> KnowledgeGraph:
-    """Typed edges from the catalogue's playlist edges, track metadata and playlist genres."""
+    """Typed edges from the catalogue's playlist edges, track metadata and playlist genres; an
+    empty name (code -1) is no entity and gets no node or edge."""
     P, T = catalogue.ids.num_playlists, catalogue.ids.num_tracks
     tracks, playlists = catalogue.tracks, catalogue.playlists
-    artist = pd.factorize(tracks["track_artist"])[0]
-    album = pd.factorize(tracks["track_album_name"] + "\x00" + tracks["track_artist"])[0]
-    genre = pd.factorize(playlists["genre"])[0]
-    subgenre = pd.factorize(playlists["subgenre"])[0]
-    artist_base = P + T
-    album_base = artist_base + artist.max() + 1
-    genre_base = album_base + album.max() + 1
-    subgenre_base = genre_base + genre.max() + 1
-    track_nodes = P + np.arange(T)
-    playlist_nodes = np.arange(P)
-    pairs = [
-        (catalogue.edge_playlist, P + catalogue.edge_track),
-        (track_nodes, artist_base + artist),
-        (track_nodes, album_base + album),
-        (playlist_nodes, genre_base + genre),
-        (playlist_nodes, subgenre_base + subgenre),
+    track_nodes, playlist_nodes = P + np.arange(T), np.arange(P)
+    entities = [
+        (track_nodes, tracks["artist_code"].to_numpy()),
+        (track_nodes, tracks["album_code"].to_numpy()),
+        (playlist_nodes, playlists["genre_code"].to_numpy()),
+        (playlist_nodes, playlists["subgenre_code"].to_numpy()),
     ]
+    pairs = [(catalogue.edge_playlist, P + catalogue.edge_track)]
+    base = P + T  # each entity kind's first node, after the playlists and tracks
+    for nodes, code in entities:
+        pairs.append((nodes[code >= 0], base + code[code >= 0]))
+        base += int(code.max(initial=-1)) + 1
     src = np.concatenate([a for a, _ in pairs])
     dst = np.concatenate([b for _, b in pairs])
     relation = np.concatenate([np.full(len(a), r) for r, (a, _) in enumerate(pairs)])
     edge_index = torch.from_numpy(np.stack([np.concatenate([src, dst]), np.concatenate([dst, src])]))
     relation = torch.from_numpy(np.concatenate([relation, relation]))
-    num_nodes = int(subgenre_base + subgenre.max() + 1)
+    num_nodes = base
     order = torch.argsort(edge_index[0] * num_nodes + edge_index[1])  # CSR order: by row, then column
     row, col = edge_index[:, order]
     degree = torch.zeros(num_nodes, len(RELATIONS)).index_put_(

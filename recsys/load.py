@@ -8,6 +8,7 @@ repair it makes is counted in the LoadReport with the first rows it concerned.
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from recsys.config import AUDIO_FEATURES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from recsys.entities import TrackLabels, codes, names_of, song_codes
+from recsys.entities import base_title  # noqa: F401 (public here too: the loader's song codes rest on it)
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
@@ -88,17 +91,43 @@ def _rows(rows: list[int]) -> str:
 
 @dataclass
 class Catalogue:
-    """Tracks (row i = local track index i), playlists, their edges and features."""
+    """Tracks (row i = local track index i), playlists, their edges and features, and the codes of
+    the artists, albums, songs and genres they name (recsys.entities; -1 for an empty name)."""
 
-    # track_id, track_name, track_artist, track_album_name, track_popularity, release_year, genre, playlist_count
+    # track_id, track_name, track_artist, track_album_name, track_popularity, release_year, playlist_count,
+    # artist_code, album_code, song_code (versions share one), genre, subgenre, genre_inferred
     tracks: pd.DataFrame
-    playlists: pd.DataFrame  # playlist_id, playlist_name, genre, subgenre
+    playlists: pd.DataFrame  # playlist_id, playlist_name, genre, subgenre, genre_code, subgenre_code
     ids: IdMap
     edge_playlist: np.ndarray  # (E,) playlist index of each edge
     edge_track: np.ndarray  # (E,) local track index of each edge
     features_raw: np.ndarray  # (T, 12) audio features, imputed, original units
     features: np.ndarray  # (T, 12) float32, min–max scaled to [0, 1]
     report: LoadReport
+    artist_names: np.ndarray  # (A,) object, index = artist_code
+    album_names: np.ndarray  # (B,) object, the album's name alone, index = album_code
+    # Each track's playlist genres and subgenres, from every edge at load: a split keeps them whole.
+    genres: TrackLabels
+    subgenres: TrackLabels
+
+    @property
+    def genre_names(self) -> np.ndarray:
+        """(G,) object, index = genre_code."""
+        return self.genres.names
+
+    @property
+    def subgenre_names(self) -> np.ndarray:
+        """(S,) object, index = subgenre_code."""
+        return self.subgenres.names
+
+    def genre_counts(self, track: int) -> list[tuple[str, int]]:
+        """(genre, playlists) of every playlist genre of one track, most first."""
+        return self.genres.of(track)
+
+    def has_genre(self, genres: Sequence[str], rows=slice(None)) -> np.ndarray:
+        """Bool per track of tracks.iloc[rows]: in a playlist of one of `genres`, or, in none with a
+        genre, its (inferred) genre is one of them."""
+        return self.genres.has(genres, rows)
 
 
 def load_catalogue(path: str | Path) -> Catalogue:
@@ -116,13 +145,35 @@ def load_catalogue(path: str | Path) -> Catalogue:
     edge_playlist = ids.playlist_index(edges["playlist_id"])
     edge_track = ids.track_index(edges["track_id"])
     tracks["playlist_count"] = np.bincount(edge_track, minlength=len(tracks))
+    names = _add_codes(tracks, playlists, edge_playlist, edge_track)
     report = LoadReport(
         rows=rows, tracks=len(tracks), playlists=len(playlists), edges=len(edges),
         cold_start_tracks=int((tracks["playlist_count"] == 0).sum()),
         duplicate_rows=len(pairs) - len(edges), dropped_rows=rows - len(frame), **repairs, **source,
     )
     return Catalogue(tracks, playlists, ids, edge_playlist.astype(np.int64), edge_track.astype(np.int64),
-                     raw, min_max_scale(raw), report)
+                     raw, min_max_scale(raw), report, **names)
+
+
+def _add_codes(tracks: pd.DataFrame, playlists: pd.DataFrame, edge_playlist: np.ndarray,
+               edge_track: np.ndarray) -> dict:
+    """Add the entity codes and each track's genre and subgenre to the tables; return the
+    Catalogue's name tables and track labels."""
+    artist, album = tracks["track_artist"], tracks["track_album_name"]
+    tracks["artist_code"] = codes(artist, artist != "")
+    tracks["album_code"] = codes(album + "\x00" + artist, album != "")  # one name, two artists: two albums
+    tracks["song_code"] = song_codes(tracks)
+    labels = {}
+    for column in ("genre", "subgenre"):
+        code = codes(playlists[column], playlists[column] != "")
+        playlists[f"{column}_code"] = code
+        labels[column] = TrackLabels.build(names_of(code, playlists[column]), edge_track, code[edge_playlist],
+                                           tracks["artist_code"].to_numpy())
+        tracks[column] = labels[column].shown()
+    tracks["genre_inferred"] = labels["genre"].inferred
+    return {"artist_names": names_of(tracks["artist_code"].to_numpy(), artist),
+            "album_names": names_of(tracks["album_code"].to_numpy(), album),
+            "genres": labels["genre"], "subgenres": labels["subgenre"]}
 
 
 def min_max_scale(values: np.ndarray) -> np.ndarray:
@@ -225,7 +276,6 @@ def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
         "track_album_name": first["track_album_name"],
         "track_popularity": pd.to_numeric(first["track_popularity"], errors="coerce"),
         "release_year": release_year(first["track_album_release_date"]),
-        "genre": _main_genre(frame, first["track_id"]),
     })
     repairs = {
         "imputed": _where(absent, file_rows), "out_of_range": _where(outside, file_rows),
@@ -259,15 +309,6 @@ def _to_float(text: pd.Series) -> pd.Series:
         return text.astype("float64")  # Arrow's strict cast: fast, and right whenever all values parse
     except (ValueError, TypeError):
         return pd.to_numeric(text, errors="coerce").astype("float64")
-
-
-def _main_genre(frame: pd.DataFrame, track_ids: pd.Series) -> np.ndarray:
-    """The genre of the playlists a track appears in most often (first seen on a tie)."""
-    labelled = frame.loc[frame["playlist_genre"] != "", ["track_id", "playlist_genre"]]
-    counts = labelled.groupby(["track_id", "playlist_genre"], sort=False).size().rename("n").reset_index()
-    best = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates("track_id")
-    genre = track_ids.map(best.set_index("track_id")["playlist_genre"]).to_numpy(dtype=object)
-    return np.where(pd.isna(genre), "", genre).astype(object)  # no genre column or value: ""
 
 
 def _playlists(frame: pd.DataFrame) -> pd.DataFrame:

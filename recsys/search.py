@@ -12,22 +12,12 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from recsys.entities import normalise
 from recsys.errors import RecsysError
 
 MAX_QUERY_CHARS = 200
 CANDIDATES = 300  # songs rescored by rapidfuzz per query
 MIN_SCORE = 55  # token_set_ratio below this is noise, not a match
-
-
-def normalise(text: pd.Series) -> pd.Series:
-    """Casefold, strip accents ("Señorita" → "senorita"), turn punctuation into spaces."""
-    return (
-        text.str.normalize("NFKD")
-        .str.replace("[\u0300-\u036f]", "", regex=True)  # combining accents left by NFKD
-        .str.casefold()
-        .str.replace(r"[\W_]+", " ", regex=True)
-        .str.strip()
-    )
 
 
 def trigram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -52,7 +42,7 @@ class SearchIndex:
 
     choices: list[str]  # normalised "title artist", one per local track index
     titles: np.ndarray  # (T,) normalised titles, to rank an exact title match first
-    song_key: np.ndarray  # (T,) int: tracks with the same title and artist (one song, several releases)
+    song_key: np.ndarray  # (T,) int: the tracks' song_code, shared by one song's versions and releases
     display_key: np.ndarray  # (T,) int: tracks with the same title, artist and album share it
     popularity: np.ndarray  # (T,) float: tie-break, the better-known song first
     grams: np.ndarray  # sorted trigram codes
@@ -61,21 +51,21 @@ class SearchIndex:
 
     @classmethod
     def build(cls, tracks: pd.DataFrame) -> "SearchIndex":
-        """Index a track table with track_name, track_artist, track_album_name, track_popularity."""
+        """Index a track table with track_name, track_artist, track_album_name, track_popularity and
+        song_code (recsys.entities.song_codes)."""
         title = normalise(tracks["track_name"]).reset_index(drop=True)
         artist = normalise(tracks["track_artist"]).reset_index(drop=True)
         choices = (title + " " + artist).str.strip()
-        # Keys join fields with a separator no text contains: "Love Me" by Harder and "Love" by
-        # Me Harder read the same as one string but are two songs.
-        song = title + "\x00" + artist
+        # The key joins fields with a separator no text contains: "Love Me" by Harder and "Love"
+        # by Me Harder on one album read the same as one string but are two rows.
+        shown = title + "\x00" + artist + "\x00" + normalise(tracks["track_album_name"]).reset_index(drop=True)
         tracks_of, codes = trigram_codes(choices.tolist())
         pairs = _sorted_unique((codes << 32) | tracks_of)  # by code, then track
         first = np.flatnonzero(np.diff(pairs >> 32, prepend=-1))  # where each code's run starts
         grams, offsets = (pairs >> 32)[first], np.append(first, len(pairs))
-        album = normalise(tracks["track_album_name"]).reset_index(drop=True)
         popularity = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
-        return cls(choices.tolist(), title.to_numpy(dtype=object), pd.factorize(song)[0],
-                   pd.factorize(song + "\x00" + album)[0], popularity, grams, pairs & 0xFFFFFFFF, offsets)
+        return cls(choices.tolist(), title.to_numpy(dtype=object), tracks["song_code"].to_numpy(dtype=np.int64),
+                   pd.factorize(shown)[0], popularity, grams, pairs & 0xFFFFFFFF, offsets)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Best matches first as (local track indices, scores 0–100 in steps of 5); empty if nothing matches.

@@ -81,3 +81,13 @@ def test_lightgcn_learns_which_songs_share_a_playlist(two_playlists):
     tracks = np.arange(two_playlists.ids.num_tracks)
     for track, neighbours in zip(tracks, model.neighbours(tracks, PLAYLIST_SIZE - 1)):
         assert {playlist_of[n] for n in neighbours} == {playlist_of[track]}
+
+
+def test_artist_album_rule_never_links_songs_whose_artist_and_album_are_missing(make_csv):
+    # Regression: an empty artist and album were one code each, so every such song was "the same artist".
+    rows = [{"track_id": t, "track_artist": "", "track_album_name": "", "playlist_id": p}
+            for t, p in (("a", "p1"), ("b", "p2"), ("c", "p3"))]
+    catalogue = load_catalogue(make_csv(rows))
+    model = ArtistAlbum().fit(catalogue, 0)
+    assert model.song_scores(index(catalogue, "a"))[0].max() < 0.1  # tie-break only
+    assert model.set_scores([index(catalogue, "a", "b")])[0].max() < 0.1

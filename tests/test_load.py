@@ -139,6 +139,72 @@ def test_genre_is_the_most_common_playlist_genre(make_csv):
     assert track_row(load_catalogue(path), "x").genre == "pop"
 
 
+def test_genre_counts_each_playlist_once_and_breaks_a_tie_by_the_catalogues_edges_then_the_name(make_csv):
+    path = make_csv([
+        *[{"track_id": "x", "playlist_id": "p1", "playlist_genre": "rock"}] * 3,  # one edge, not three
+        {"track_id": "x", "playlist_id": "p2", "playlist_genre": "pop"},
+        {"track_id": "x", "playlist_id": "p3", "playlist_genre": "pop"},
+        {"track_id": "tie", "playlist_id": "p1"},  # rock 1, pop 1: pop has more edges in the catalogue
+        {"track_id": "tie", "playlist_id": "p2"},
+        {"track_id": "abc", "playlist_id": "p4", "playlist_genre": "latin"},  # latin 1, edm 1 here and
+        {"track_id": "abc", "playlist_id": "p5", "playlist_genre": "edm"},  # overall: edm, by its name
+    ])
+    catalogue = load_catalogue(path)
+    assert [track_row(catalogue, t).genre for t in ("x", "tie", "abc")] == ["pop", "pop", "edm"]
+    assert catalogue.genre_counts(catalogue.ids.track_index(["x"])[0]) == [("pop", 2), ("rock", 1)]
+    assert catalogue.genre_counts(catalogue.ids.track_index(["tie"])[0]) == [("pop", 1), ("rock", 1)]
+    assert not catalogue.tracks["genre_inferred"].any()
+
+
+def test_a_song_in_no_playlist_takes_its_artists_genre_and_says_it_was_inferred(make_csv):
+    path = make_csv([
+        {"track_id": "a1", "track_artist": "Ann", "playlist_id": "p1", "playlist_genre": "rap", "playlist_subgenre": "trap"},
+        {"track_id": "a2", "track_artist": "Ann", "playlist_id": "p2", "playlist_genre": "rap", "playlist_subgenre": "trap"},
+        {"track_id": "a3", "track_artist": "Ann", "playlist_id": "p3", "playlist_genre": "pop", "playlist_subgenre": "indie"},
+        {"track_id": "cold", "track_artist": "Ann", "playlist_id": ""},
+        {"track_id": "alone", "track_artist": "Bob", "playlist_id": ""},
+    ])
+    catalogue = load_catalogue(path)
+    cold, alone = track_row(catalogue, "cold"), track_row(catalogue, "alone")
+    assert (cold.genre, cold.subgenre, cold.genre_inferred) == ("rap", "trap", True)
+    assert (alone.genre, alone.subgenre, alone.genre_inferred) == ("unknown", "unknown", False)
+    assert not track_row(catalogue, "a3").genre_inferred
+    assert catalogue.genre_counts(catalogue.ids.track_index(["cold"])[0]) == []
+
+
+def test_has_genre_asks_every_playlist_of_a_song_then_its_inferred_genre(make_csv):
+    path = make_csv([
+        {"track_id": "x", "track_artist": "Ann", "playlist_id": "p1", "playlist_genre": "rock"},
+        {"track_id": "x", "track_artist": "Ann", "playlist_id": "p2", "playlist_genre": "pop"},
+        {"track_id": "y", "track_artist": "Ann", "playlist_id": "p2", "playlist_genre": "pop"},
+        {"track_id": "cold", "track_artist": "Ann", "playlist_id": ""},  # Ann's genre: pop (2 against 1)
+        {"track_id": "none", "track_artist": "Bob", "playlist_id": ""},
+    ])
+    catalogue = load_catalogue(path)
+    assert list(catalogue.tracks["genre"]) == ["pop", "pop", "pop", "unknown"]
+    assert catalogue.has_genre(["rock"]).tolist() == [True, False, False, False]  # x is rock too
+    assert catalogue.has_genre(["pop", "latin"]).tolist() == [True, True, True, False]
+    assert catalogue.has_genre(["unknown"]).tolist() == [False, False, False, True]
+    assert catalogue.has_genre(["rock"], np.array([2, 0])).tolist() == [False, True]
+
+
+def test_artists_albums_and_genres_get_one_code_each_and_an_empty_name_none(make_csv):
+    path = make_csv([
+        {"track_id": "a", "track_artist": "Ann", "track_album_name": "Blue", "playlist_id": "p1", "playlist_genre": "jazz"},
+        {"track_id": "b", "track_artist": "Bob", "track_album_name": "Blue", "playlist_id": "p2", "playlist_genre": ""},
+        {"track_id": "c", "track_artist": "Ann", "track_album_name": "Blue", "playlist_id": "p1"},
+        {"track_id": "d", "track_artist": "", "track_album_name": "", "playlist_id": "p2"},
+    ])
+    catalogue = load_catalogue(path)
+    tracks, playlists = catalogue.tracks, catalogue.playlists
+    assert list(tracks["artist_code"]) == [0, 1, 0, -1]
+    assert list(tracks["album_code"]) == [0, 1, 0, -1]  # one name, two artists: two albums
+    assert list(catalogue.artist_names) == ["Ann", "Bob"] and list(catalogue.album_names) == ["Blue", "Blue"]
+    assert list(playlists["genre_code"]) == [0, -1] and list(catalogue.genre_names) == ["jazz"]
+    assert list(playlists["genre"]) == ["jazz", ""]  # the names stay
+    assert all(tracks[c].dtype == np.int64 for c in ("artist_code", "album_code", "song_code"))
+
+
 def test_rows_without_track_id_are_dropped_and_counted(make_csv):
     path = make_csv([{"track_id": "a"}, {"track_id": ""}, {"track_id": "b"}])
     catalogue = load_catalogue(path)
@@ -153,6 +219,8 @@ def test_optional_columns_may_be_absent(make_csv):
     catalogue = load_catalogue(make_csv([{"track_id": "a"}, {"track_id": "b"}], columns=required_only))
     assert catalogue.report.tracks == 2
     assert list(catalogue.tracks["track_album_name"]) == ["", ""]
+    assert list(catalogue.tracks["genre"]) == ["unknown", "unknown"] and len(catalogue.genre_names) == 0
+    assert list(catalogue.tracks["album_code"]) == [-1, -1]
 
 
 def test_release_year_is_read_from_a_full_date_a_year_or_a_month(make_csv):
@@ -225,6 +293,8 @@ def test_shipped_file_counts_match_the_data_readme():
     assert catalogue.features.shape == (28_356, 12)
     na_titles = catalogue.tracks.set_index("track_id").loc[NA_TRACK_IDS]
     assert (na_titles[["track_name", "track_artist", "track_album_name"]] == "NA").all().all()
+    assert catalogue.tracks["song_code"].max() + 1 == 24_798  # versions folded: 28,356 tracks, 24,798 songs
+    assert set(catalogue.tracks["genre"]) == {"pop", "rap", "rock", "latin", "r&b", "edm"}
 
 
 def test_quoted_commas_utf8_bom_and_padded_header_are_read(tmp_path, make_csv):

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recsys.config import AUDIO_FEATURES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from recsys.entities import song_codes
 from recsys.errors import RecsysError
 from recsys.load import Catalogue, load_catalogue
 from recsys.search import MAX_QUERY_CHARS, SearchIndex
@@ -139,7 +140,7 @@ def catalogues(draw) -> pd.DataFrame:
 @PROPERTY_SETTINGS
 @given(catalogues(), st.text(max_size=MAX_QUERY_CHARS + 20), st.integers(1, 20))
 def test_any_query_on_any_catalogue_gives_matches_or_a_clear_error(tracks, query, limit):
-    index = SearchIndex.build(tracks)
+    index = SearchIndex.build(tracks.assign(song_code=song_codes(tracks)))
     try:
         found, scores = index.search(query, limit)
     except RecsysError as err:

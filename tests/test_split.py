@@ -38,3 +38,13 @@ def test_the_split_is_seeded(two_playlists):
     assert np.array_equal(first.test_track, again.test_track)
     others = [holdout_split(two_playlists, seed=s).test_track for s in range(2, 6)]
     assert any(not np.array_equal(first.test_track, other) for other in others)
+
+
+def test_the_training_catalogue_keeps_every_songs_genres_from_the_whole_catalogue(two_playlists):
+    split = holdout_split(two_playlists, seed=0)
+    train = split.train
+    held = int(split.test_track[0])  # in no training playlist now, yet still a rock or rap song
+    assert train.tracks["playlist_count"].iat[held] == 0
+    assert train.genre_counts(held) == two_playlists.genre_counts(held)
+    assert np.array_equal(train.has_genre(["rock"]), two_playlists.has_genre(["rock"]))
+    assert train.tracks["genre"].equals(two_playlists.tracks["genre"])
