@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages import current_song, demo_mode, escape_markdown, menu, model_picker, recommender, show_song
 from pages.widgets import filter_controls, recommendation_list
-from recsys.charts import audio_radar
+from recsys.charts import KEY_COLUMN, MODE_COLUMN, audio_radar, key_summary
 from recsys.errors import RecsysError
 
 # Well-known songs for demos, as search queries: those the catalogue holds are offered.
@@ -107,7 +107,12 @@ compare = st.selectbox("Compare the chosen song with", options=list(choices), fo
 others = table["track"].tolist() if compare == -1 else [compare]
 series = [(song.track_name, *rec.feature_profile([track])), (choices[compare], *rec.feature_profile(others))]
 st.plotly_chart(audio_radar(series), key="radar")
-st.caption("Each audio feature is scaled to 0–1 across the whole catalogue; hover for the real value.")
+st.caption("Each audio feature is scaled to 0–1 across the whole catalogue; hover for the real value. "
+           "Key and mode are categories, not amounts, so they are counted below instead of drawn.")
+raw = rec.catalogue.features_raw  # (T, 12) in AUDIO_FEATURES order
+keys = [f"- **{escape_markdown(name)}**: {key_summary(raw[songs, KEY_COLUMN], raw[songs, MODE_COLUMN])}"
+        for name, songs in ((song.track_name, [track]), (choices[compare], others))]
+st.markdown("\n".join(keys))
 
 if not demo:
     with st.expander("About the data and the model"):

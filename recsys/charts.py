@@ -26,14 +26,21 @@ FEATURE_LABELS = {
 }
 UNITS = {"loudness": " dB", "tempo": " BPM", "duration_ms": " ms"}
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")  # the chosen song first, then comparisons
+PITCH_CLASSES = ("C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B")
+# Key and mode are categories: a polygon would draw (and a mean would average) pitch classes.
+KEY_COLUMN, MODE_COLUMN = AUDIO_FEATURES.index("key"), AUDIO_FEATURES.index("mode")
+RADAR_COLUMNS = [i for i in range(len(AUDIO_FEATURES)) if i not in (KEY_COLUMN, MODE_COLUMN)]
+RADAR_FEATURES = tuple(AUDIO_FEATURES[i] for i in RADAR_COLUMNS)
 
 
 def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
-    """One closed trace per (name, scaled 0–1 features (12,), raw features (12,)); hover shows raw values."""
-    labels = [FEATURE_LABELS[name] for name in AUDIO_FEATURES]
+    """One closed trace per (name, scaled 0–1 features (12,), raw features (12,)) over the 10
+    continuous features (key and mode left out: see `key_summary`); hover shows raw values."""
+    labels = [FEATURE_LABELS[name] for name in RADAR_FEATURES]
     figure = go.Figure()
     for (name, scaled, raw), colour in zip(series, COLOURS * len(series)):
-        hover = [f"{format_feature(feature, value)}" for feature, value in zip(AUDIO_FEATURES, raw)]
+        scaled, raw = np.asarray(scaled)[RADAR_COLUMNS], np.asarray(raw)[RADAR_COLUMNS]  # (10,) each
+        hover = [format_feature(feature, value) for feature, value in zip(RADAR_FEATURES, raw)]
         figure.add_trace(go.Scatterpolar(
             r=np.append(scaled, scaled[0]), theta=labels + labels[:1], customdata=hover + hover[:1],
             name=plain_text(name), fill="toself", opacity=0.55, line={"color": colour},
@@ -46,6 +53,33 @@ def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
         height=520,
     )
     return figure
+
+
+def key_summary(keys: np.ndarray, modes: np.ndarray) -> str:
+    """The key of one song ("E minor"), or of a set: its most common key, ties going to the lower
+    pitch class and then to minor, and how many are in a major key. Key -1 (none detected) is left
+    out of the counts."""
+    keys, modes = (np.rint(np.asarray(values, dtype=float)).astype(int) for values in (keys, modes))
+    if keys.shape != modes.shape:
+        raise ValueError(f"keys and modes must match; got {keys.shape} and {modes.shape}")
+    detected = keys >= 0
+    if not detected.any():
+        return "no key detected"
+    if len(keys) == 1:
+        return _key_name(keys[0], modes[0])
+    # One code per (key, mode), sorted: C minor, C major, C♯ minor, …
+    codes, counts = np.unique(keys[detected] * 2 + modes[detected], return_counts=True)
+    best, total = codes[np.argmax(counts)], int(detected.sum())  # argmax takes the first of a tie
+    parts = [f"Most common key: {_key_name(best // 2, best % 2)} ({counts.max()} of {total})",
+             f"{int(modes[detected].sum())} of {total} in a major key"]
+    if total < len(keys):
+        parts.append(f"{len(keys) - total} with no key detected")
+    return " · ".join(parts)
+
+
+def _key_name(key: int, mode: int) -> str:
+    """A pitch class (0–11) and a mode (0 minor, 1 major) as "E minor"."""
+    return f"{PITCH_CLASSES[key]} {'major' if mode == 1 else 'minor'}"
 
 
 def loss_chart(losses: list[float], epochs: int | None = None, recalls: list[float] | None = None) -> go.Figure:
@@ -76,7 +110,7 @@ def format_feature(feature: str, value: float) -> str:
     if feature == "mode":
         return {0.0: "minor", 1.0: "major"}.get(float(value), f"{value:.0%} major")
     if feature == "key" and float(value).is_integer() and 0 <= value < 12:
-        return ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"][int(value)]
+        return PITCH_CLASSES[int(value)]
     if feature == "duration_ms":
         seconds = int(round(value / 1000))
         return f"{seconds // 60}:{seconds % 60:02d}"

@@ -7,13 +7,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from recsys.charts import (FEATURE_LABELS, MAP_COLOURS, MODEL_LABELS, audio_radar, embedding_map, format_feature,
-                           loss_chart, metric_bars, plain_text)
+from recsys.charts import (FEATURE_LABELS, MAP_COLOURS, MODEL_LABELS, RADAR_FEATURES, audio_radar, embedding_map,
+                           format_feature, key_summary, loss_chart, metric_bars, plain_text)
 from recsys.config import AUDIO_FEATURES
 from recsys.evaluate import MODELS
 
 SCALED = np.linspace(0, 1, 12)
 RAW = np.array([0.5, 0.8, 4, -6.5, 1, 0.05, 0.2, 0.0, 0.1, 0.6, 120.0, 215000])
+CONTINUOUS = [0, 1, 3, 5, 6, 7, 8, 9, 10, 11]  # AUDIO_FEATURES without key (2) and mode (4)
 
 
 def test_radar_has_one_closed_trace_per_series():
@@ -22,9 +23,9 @@ def test_radar_has_one_closed_trace_per_series():
     assert all(isinstance(trace, go.Scatterpolar) for trace in figure.data)
     assert [trace.name for trace in figure.data] == ["Song", "Neighbours"]
     for trace, values in zip(figure.data, (SCALED, SCALED[::-1])):
-        assert len(trace.r) == len(trace.theta) == 13
+        assert len(trace.r) == len(trace.theta) == 11  # 10 axes and the closing point
         assert trace.r[0] == trace.r[-1] and trace.theta[0] == trace.theta[-1]
-        np.testing.assert_allclose(trace.r[:12], values)
+        np.testing.assert_allclose(trace.r[:10], values[CONTINUOUS])
 
 
 def test_metric_bars_name_every_model_and_metric_for_people_with_one_std_error_bars():
@@ -39,23 +40,54 @@ def test_metric_bars_name_every_model_and_metric_for_people_with_one_std_error_b
     np.testing.assert_allclose(kg.error_y.array, [0.01, 0.02])
 
 
-def test_radar_axis_is_zero_to_one_with_twelve_readable_labels():
+def test_radar_axis_is_zero_to_one_with_ten_readable_labels():
     figure = audio_radar([("Song", SCALED, RAW)])
     assert list(figure.layout.polar.radialaxis.range) == [0, 1]
-    labels = figure.data[0].theta[:12]
-    assert len(set(labels)) == 12
-    assert list(labels) == [FEATURE_LABELS[name] for name in AUDIO_FEATURES]
+    labels = figure.data[0].theta[:10]
+    assert len(set(labels)) == 10
+    assert list(labels) == [FEATURE_LABELS[AUDIO_FEATURES[i]] for i in CONTINUOUS]
     assert not any("_" in label for label in labels)  # "Length", not "duration_ms"
+
+
+def test_radar_draws_no_key_or_mode_axis():
+    # Regression: key (a pitch class) and mode were polygon axes, and the mean of ten songs averaged them.
+    assert RADAR_FEATURES == tuple(AUDIO_FEATURES[i] for i in CONTINUOUS)
+    theta = set(audio_radar([("Song", SCALED, RAW)]).data[0].theta)
+    assert not theta & {FEATURE_LABELS["key"], FEATURE_LABELS["mode"]}
 
 
 def test_radar_hover_shows_raw_values_as_people_read_them():
     hover = audio_radar([("Song", SCALED, RAW)]).data[0].customdata
-    by_feature = dict(zip(AUDIO_FEATURES, hover))
-    assert by_feature["key"] == "E"
-    assert by_feature["mode"] == "major"
+    by_feature = dict(zip(RADAR_FEATURES, hover))
     assert by_feature["duration_ms"] == "3:35"
     assert by_feature["tempo"] == "120 BPM"
     assert by_feature["loudness"] == "-6.5 dB"
+    assert by_feature["danceability"] == "0.5"
+    assert hover[0] == hover[-1]  # the closing point repeats the first
+
+
+@pytest.mark.parametrize("keys, modes, text", [
+    ([4], [0], "E minor"),
+    ([1.0], [1.0], "C♯ major"),  # features_raw holds floats
+    ([-1], [1], "no key detected"),
+    ([4, 4, 4, 7, 7, 0, 2, 9, 11, 5], [0, 0, 0, 1, 1, 1, 1, 1, 1, 0],
+     "Most common key: E minor (3 of 10) · 6 of 10 in a major key"),
+    # A tie goes to the lower pitch class: A major and D major both twice, D comes first.
+    ([9, 9, 2, 2, 5], [1, 1, 1, 1, 0], "Most common key: D major (2 of 5) · 4 of 5 in a major key"),
+    # Same pitch class, both modes twice: minor sorts first.
+    ([4, 4, 4, 4], [1, 1, 0, 0], "Most common key: E minor (2 of 4) · 2 of 4 in a major key"),
+    # Songs with no key detected count in neither the key nor the mode; their mode value is ignored.
+    ([-1, -1, 7, 7, 0], [1, 1, 1, 1, 0],
+     "Most common key: G major (2 of 3) · 2 of 3 in a major key · 2 with no key detected"),
+    ([-1, -1], [0, 1], "no key detected"),
+])
+def test_key_summary_known_answers(keys, modes, text):
+    assert key_summary(np.array(keys), np.array(modes)) == text
+
+
+def test_key_summary_rejects_mismatched_inputs():
+    with pytest.raises(ValueError, match="keys and modes must match"):
+        key_summary(np.array([1, 2]), np.array([1]))
 
 
 @pytest.mark.parametrize("feature, value, text", [
