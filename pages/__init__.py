@@ -203,11 +203,11 @@ def latest_evaluation():
 def run_evaluation():
     """Evaluate every model on the current data with a progress bar, and save the report.
     Returns the per-seed results and "" or, if they could not be saved, why not."""
-    from recsys.evaluate import MODELS, evaluate, report_path, write_report
+    from recsys.evaluate import MODELS, ROWS_PER_MODEL, evaluate, report_path, write_report
 
     digest = data_digest()
     bar = st.progress(0.0, text="Loading songs…")
-    total = len(EVALUATION_SEEDS) * len(MODELS) * 6  # rows: 2 views × 3 subsets per model and seed
+    total = len(EVALUATION_SEEDS) * len(MODELS) * ROWS_PER_MODEL
     done = []
 
     def report(row: dict) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 from pages import (
     current_song, data_digest, escape_markdown, map_coordinates, menu, model_picker, recommender, show_song,
 )
+from pages.widgets import score_column
 from recsys.charts import MAP_COLOURS, embedding_map
 from recsys.projection import map_sample
 
@@ -34,7 +35,8 @@ def select_clicked_song() -> None:
 track = current_song(catalogue)
 colour = st.segmented_control("Colour by", list(MAP_COLOURS), format_func=MAP_COLOURS.get, default="genre",
                               key="map-colour") or "genre"
-neighbours = rec.similar(track, k=10)[0] if track is not None else []
+table = rec.neighbours_table(track, k=10) if track is not None else None
+neighbours = table["track"].to_numpy() if table is not None else []
 figure = embedding_map(coordinates, catalogue.tracks, colour, track, neighbours, shown)
 st.plotly_chart(figure, key="map", on_select=select_clicked_song, selection_mode="points")
 if track is None:
@@ -43,9 +45,8 @@ if track is None:
 
 song = catalogue.tracks.iloc[track]
 st.subheader(f"{escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)} and its ten neighbours")
-st.dataframe(rec.neighbours_table(track, k=10)[["rank", "track_name", "track_artist", "genre", "similarity"]],
-             hide_index=True, column_config={"rank": "#", "track_name": "Title", "track_artist": "Artist",
-                                             "genre": "Genre", "similarity": st.column_config.NumberColumn(
-                                                 "Similarity", format="%.3f")})
+st.dataframe(table[["rank", "track_name", "track_artist", "genre", "score"]], hide_index=True,
+             column_config={"rank": "#", "track_name": "Title", "track_artist": "Artist", "genre": "Genre",
+                            "score": score_column(table["score"])})
 st.page_link("pages/search.py", label="See why, and how they sound", icon=":material/search:",
              query_params={"track": song.track_id})

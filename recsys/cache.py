@@ -19,16 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
+from recsys.calibrate import Calibration
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
 # 2: a checksum over the arrays. 3: the kg model learns from year and popularity with another
-# loss, so its vectors from version 2 with the same settings are another model.
-FORMAT_VERSION = 3
+# loss, so its vectors from version 2 with the same settings are another model. 4: the score
+# scale (recsys.calibrate) is kept with the vectors.
+FORMAT_VERSION = 4
 RECORD_FORMAT_VERSION = 1  # of the JSON records
-CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history")
+CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history", "knots", "chances")
 CURRENT_MODEL_FILE = "current-model.json"
 TRAINING_LOCK = "training.lock"
 
@@ -66,6 +68,8 @@ def save(path: Path, embeddings: Embeddings, ids: IdMap, data_digest: str, confi
         "track_emb": embeddings.track,
         "playlist_emb": embeddings.playlist,
         "loss_history": np.asarray(embeddings.loss_history, dtype=np.float64),
+        "knots": np.asarray(embeddings.calibration.knots, dtype=np.float64),
+        "chances": np.asarray(embeddings.calibration.chances, dtype=np.float64),
     }
     arrays["checksum"] = np.array(_checksum(arrays))
     write_atomically(path, lambda handle: np.savez(handle, **arrays))
@@ -122,7 +126,9 @@ def load(path: Path, ids: IdMap, data_digest: str, config: TrainConfig) -> tuple
         problem = _mismatch(stored, ids, data_digest, config)
         if problem:
             return None, f"Cached model {path.name} is stale ({problem})"
-        embeddings = Embeddings(stored["track_emb"], stored["playlist_emb"], tuple(stored["loss_history"].tolist()))
+        calibration = Calibration(tuple(stored["knots"].tolist()), tuple(stored["chances"].tolist()))
+        embeddings = Embeddings(stored["track_emb"], stored["playlist_emb"], tuple(stored["loss_history"].tolist()),
+                                calibration)
     except Exception as err:  # any unreadable file is rebuilt, whatever broke it
         return None, f"Cached model {path.name} is unreadable ({type(err).__name__})"
     return embeddings, ""

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from recsys.calibrate import Calibration
+
 
 @dataclass(frozen=True)
 class Embeddings:
@@ -12,6 +14,7 @@ class Embeddings:
     track: np.ndarray  # (T, d) float32, unit rows (zero rows stay zero)
     playlist: np.ndarray  # (P, d) float32, unit rows
     loss_history: tuple[float, ...] = field(default=())
+    calibration: Calibration = field(default=Calibration())  # blended score → the chance people read
 
     def __post_init__(self):
         # One copy is served to every session at once: a session that changed it would change it
@@ -23,9 +26,13 @@ class Embeddings:
     def from_raw(cls, track: np.ndarray, playlist: np.ndarray, loss_history=()) -> "Embeddings":
         return cls(l2_normalise(track), l2_normalise(playlist), tuple(float(x) for x in loss_history))
 
+    def with_calibration(self, calibration: Calibration) -> "Embeddings":
+        return Embeddings(self.track, self.playlist, self.loss_history, calibration)
+
 
 def l2_normalise(matrix: np.ndarray) -> np.ndarray:
     """Unit-length rows; a zero row stays zero instead of becoming NaN."""
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms > 0, norms, 1.0)
+

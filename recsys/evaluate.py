@@ -15,7 +15,9 @@ from recsys.baselines import (
 )
 from recsys.errors import RecsysError
 from recsys.load import Catalogue
-from recsys.metrics import genre_coherence, ranking_metrics, recall_at
+from recsys.calibrate import fit_calibration
+from recsys.metrics import CAPPED, genre_coherence, list_metrics, ranking_metrics, recall_at
+from recsys.recommend import SOUND_WEIGHT, Filters, Groups, pick, sound_vectors
 from recsys.split import Split, holdout_split
 
 MODELS: dict[str, Callable[[], Model]] = {
@@ -28,7 +30,11 @@ MODELS: dict[str, Callable[[], Model]] = {
     "gcn-paper": GCNPaper,
     "kg": KnowledgeGraphModel,
 }
-VIEWS = ("song→songs", "playlist→track")
+AS_SHOWN = "song→songs (as shown)"  # the app's list: sound blended in, one version per song, default caps
+VIEWS = ("song→songs", AS_SHOWN, "playlist→track")
+ROWS_PER_MODEL = 7  # per seed: two views in three subsets each, and the list as shown over all held-out tracks
+LIST_METRICS = ("distinct artists", "most from one album", "tie rate", "tie rate at 3 decimals", "score spread",
+                "mean popularity")
 COHERENCE_SAMPLE = 2000  # songs whose 10 neighbours are checked for genre; one seeded sample for all models
 NEIGHBOURS = 10
 # Test playlists scored at most, a seeded sample beyond it: every one of the shipped data's 471,
@@ -74,20 +80,52 @@ class EvaluationTask:
         self.cold = split.cold_test[sampled]
         self.sample = rng.choice(catalogue.ids.num_tracks, min(COHERENCE_SAMPLE, catalogue.ids.num_tracks), replace=False)
         self.genres = catalogue.tracks["genre"].to_numpy()
+        self.groups = Groups.of(catalogue.tracks)
+        self.sound = sound_vectors(catalogue.features_raw)
+        self.popularity = pd.to_numeric(catalogue.tracks["track_popularity"], errors="coerce").to_numpy()
 
     def run(self, name: str) -> list[dict]:
         started = time.perf_counter()
         model = MODELS[name]().fit(self.split.train, self.seed)
         fit_seconds = time.perf_counter() - started
         coherence = genre_coherence(model.neighbours(self.sample, NEIGHBOURS), self.sample, self.genres)
+        common = {"seed": self.seed, "model": name, "fit_seconds": fit_seconds}
         rows = []
-        for view in VIEWS:
-            scores = model.set_scores(self.sets) if view == VIEWS[0] else model.playlist_scores(self.playlists, self.sets)
-            for subset, metrics in self._by_subset(scores).items():
-                rows.append({"seed": self.seed, "model": name, "view": view, "subset": subset, **metrics,
-                             "genre_coherence": coherence if view == VIEWS[0] else np.nan,
-                             "fit_seconds": fit_seconds})
+        song_scores = model.set_scores(self.sets)
+        for subset, metrics in self._by_subset(song_scores).items():
+            if subset == "all":
+                metrics |= {m: self._raw_lists(song_scores)[m] for m in LIST_METRICS}
+            rows.append({**common, "view": VIEWS[0], "subset": subset, **metrics, "genre_coherence": coherence})
+        rows.append({**common, "view": AS_SHOWN, "subset": "all", **self._as_shown(model, song_scores),
+                     "genre_coherence": coherence})
+        for subset, metrics in self._by_subset(model.playlist_scores(self.playlists, self.sets)).items():
+            rows.append({**common, "view": VIEWS[2], "subset": subset, **metrics, "genre_coherence": np.nan})
         return rows
+
+    def _raw_lists(self, song_scores: np.ndarray) -> dict:
+        """List metrics of each playlist's plain top 10, scores shown as they are."""
+        masked = np.where(self.exclude, -np.inf, song_scores)
+        lists = np.argsort(-masked, axis=1, kind="stable")[:, :NEIGHBOURS]
+        return self._list_metrics(lists, np.take_along_axis(masked, lists, axis=1))
+
+    def _as_shown(self, model: Model, song_scores: np.ndarray) -> dict:
+        """List metrics of each playlist's list as the app would show it from this model, scores
+        on the scale fitted to this model (recsys.calibrate) on this split."""
+        blended = song_scores + SOUND_WEIGHT * np.stack([self.sound[songs].mean(axis=0) for songs in self.sets]) @ self.sound.T
+        calibration = fit_calibration(
+            lambda query: model.song_scores(np.array([query]))[0] + SOUND_WEIGHT * (self.sound @ self.sound[query]),
+            self.split, self.seed)
+        lists = np.full((len(self.sets), NEIGHBOURS), -1)
+        for row, songs in enumerate(self.sets):
+            scores = np.where(self.exclude[row] | np.isin(self.groups.song, self.groups.song[songs]), -np.inf, blended[row])
+            picked = pick(scores, NEIGHBOURS, self.groups, Filters())
+            lists[row, :len(picked)] = picked
+        shown = np.where(lists >= 0, calibration(np.take_along_axis(blended, np.maximum(lists, 0), axis=1)), np.nan)
+        return self._list_metrics(lists, shown)
+
+    def _list_metrics(self, lists: np.ndarray, shown: np.ndarray) -> dict:
+        return list_metrics(lists, shown, self.pos_row, self.pos_col, self.groups.artist, self.groups.album,
+                            self.popularity, len(self.genres))
 
     def song_recall(self, track_vectors: np.ndarray) -> float:
         """Song → songs Recall@10 of track vectors over every held-out track: what training follows."""
@@ -117,8 +155,7 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     return grouped.mean().join(grouped.std(ddof=0).add_suffix("_std")).reset_index()
 
 
-TABLE_METRICS = ("recall@10", "ndcg@10", "hit_rate@10", "mrr@10", "auc", "recall@20", "ndcg@20",
-                 "coverage@10", "genre_coherence")
+TABLE_METRICS = ("recall@10", CAPPED, "ndcg@10", "hit_rate@10", "auc", "coverage@10", "genre_coherence") + LIST_METRICS
 
 
 def summary_table(summary: pd.DataFrame, view: str, subset: str, metrics=TABLE_METRICS) -> pd.DataFrame:

@@ -6,9 +6,12 @@ from torch_geometric.metrics import (
     LinkPredCoverage, LinkPredHitRatio, LinkPredMetricCollection, LinkPredMRR, LinkPredNDCG, LinkPredRecall,
 )
 
+from recsys.share import score_decimals
+
 KS = (10, 20)
+CAPPED = "recall@10 (capped)"  # hits / min(10, held-out), as Liang et al. 2018; "recall@10" is hits / held-out
 METRIC_NAMES = tuple(f"{name}@{k}" for k in KS for name in ("recall", "ndcg", "hit_rate", "mrr")) + (
-    f"coverage@{KS[0]}", "auc")
+    CAPPED, f"coverage@{KS[0]}", "auc")
 
 
 def ranking_metrics(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray) -> dict:
@@ -29,11 +32,58 @@ def ranking_metrics(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray
     )
     collection.update(top, label)
     results = {name: float(value) for name, value in collection.compute().items()}
+    results[CAPPED] = capped_recall(top[:, :KS[0]].numpy(), pos_row, pos_col)
     coverage = LinkPredCoverage(k=KS[0], num_dst_nodes=scores.shape[1])
     coverage.update(top, label)
     results[f"coverage@{KS[0]}"] = float(coverage.compute())
     results["auc"] = auc(scores, exclude, pos_row, pos_col)
     return results
+
+
+def capped_recall(top: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray) -> float:
+    """Mean over rows with positives of hits in `top` (B, k) / min(k, the row's positives)."""
+    k = top.shape[1]
+    positive = np.zeros((top.shape[0], int(max(top.max(initial=0), pos_col.max(initial=0))) + 1), dtype=bool)
+    positive[pos_row, pos_col] = True
+    hits = np.take_along_axis(positive, np.maximum(top, 0), axis=1) & (top >= 0)  # -1 pads a short list
+    counts = np.bincount(pos_row, minlength=top.shape[0])
+    rows = counts > 0
+    return float((hits.sum(1)[rows] / np.minimum(k, counts[rows])).mean())
+
+
+def list_metrics(lists: np.ndarray, shown: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray,
+                 artist: np.ndarray, album: np.ndarray, popularity: np.ndarray, num_tracks: int) -> dict:
+    """What a person sees in each row's list `lists` (B, k; -1 pads a short list) with the
+    scores `shown` (B, k): accuracy under both Recall definitions, variety, ties and spread."""
+    k = lists.shape[1]
+    counts = np.bincount(pos_row, minlength=len(lists))
+    positive = np.zeros((len(lists), num_tracks + 1), dtype=bool)  # the last column: padding, never positive
+    positive[pos_row, pos_col] = True
+    hits = np.take_along_axis(positive, np.where(lists >= 0, lists, num_tracks), axis=1)  # (B, k)
+    rows = counts > 0
+    ideal = np.cumsum(1 / np.log2(np.arange(k) + 2))[np.minimum(k, counts[rows]) - 1]
+    valid = lists >= 0
+    return {
+        "recall@10": float((hits.sum(1)[rows] / counts[rows]).mean()),
+        CAPPED: capped_recall(lists, pos_row, pos_col),
+        "ndcg@10": float(((hits[rows] / np.log2(np.arange(k) + 2)).sum(1) / ideal).mean()),
+        "distinct artists": float(np.mean([len(np.unique(artist[l[v]])) for l, v in zip(lists, valid)])),
+        "most from one album": float(np.mean([np.bincount(album[l[v]] + 1).max(initial=0) for l, v in zip(lists, valid)])),
+        "tie rate": tie_rate(shown, valid),
+        "tie rate at 3 decimals": tie_rate(shown, valid, 3),
+        "score spread": float(np.nanmean(np.where(valid.all(1), shown[:, 0] - shown[:, -1], np.nan))),
+        "coverage@10": len(np.unique(lists[valid])) / num_tracks,
+        "mean popularity": float(np.nanmean(popularity[lists[valid]])),
+    }
+
+
+def tie_rate(shown: np.ndarray, valid: np.ndarray, decimals: int | None = None) -> float:
+    """Share of lists in which two songs show the same score: at the precision the app shows
+    (recsys.share.score_decimals, per list), or at `decimals` places."""
+    places = [decimals or score_decimals(row[v]) for row, v in zip(shown, valid)]
+    rounded = np.stack([np.round(np.where(v, row, np.nan), d) for row, v, d in zip(shown, valid, places)])
+    same = (np.diff(rounded, axis=1) == 0)  # lists are sorted, so equal scores sit side by side
+    return float(same.any(axis=1).mean())
 
 
 def recall_at(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray, k: int) -> float:

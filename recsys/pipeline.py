@@ -9,11 +9,12 @@ import pandas as pd
 
 from recsys import cache
 from recsys.ann import EXACT_UP_TO, VectorIndex
+from recsys.calibrate import held_out_calibration
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.errors import NotSaved
 from recsys.load import Catalogue, load_catalogue
-from recsys.recommend import Filters, similar_to_set
+from recsys.recommend import Filters, Groups, pick, scores, sound_vectors
 from recsys.search import SearchIndex
 
 Messages = Callable[[str], None]
@@ -28,40 +29,49 @@ class Recommender:
     embeddings: Embeddings
     config: TrainConfig
     index: SearchIndex
-    artist: np.ndarray  # (T,) int: one code per artist, for the songs-per-artist filter
-    vectors: VectorIndex | None  # approximate neighbours, for catalogues too large to scan per request
+    groups: Groups  # song, artist and album codes: one version per song, the caps
+    sound: np.ndarray  # (T, 12) unit sound vectors, which break the model's ties
+    neighbours: VectorIndex | None  # approximate neighbours, for catalogues too large to scan per request
 
     @classmethod
     def build(cls, catalogue: Catalogue, embeddings: Embeddings, config: TrainConfig,
-              vectors: VectorIndex | None = None) -> "Recommender":
-        """The search index, and for a catalogue above EXACT_UP_TO songs `vectors`, built here if not given."""
-        artist = pd.factorize(catalogue.tracks["track_artist"])[0]
-        if vectors is None and len(embeddings.track) > EXACT_UP_TO:
-            vectors = VectorIndex.build(embeddings.track)
-        return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), artist, vectors)
+              neighbours: VectorIndex | None = None) -> "Recommender":
+        """The search index, and for a catalogue above EXACT_UP_TO songs `neighbours`, built here if not given."""
+        if neighbours is None and len(embeddings.track) > EXACT_UP_TO:
+            neighbours = VectorIndex.build(embeddings.track)
+        return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), Groups.of(catalogue.tracks),
+                   sound_vectors(catalogue.features_raw), neighbours)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Songs matching a free-text query, best first: (local track indices, scores 0–100)."""
         return self.index.search(query, limit)
 
     def similar(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
-        """The k songs most like the song (or set of songs) `seeds` that `filters` let through,
-        leaving out the seeds themselves under any other track_id."""
+        """The k songs most like the song (or set of songs) `seeds` that `filters` let through, as
+        (local track indices, the chance people read), leaving out the seeds under any version."""
+        tracks, blended, _ = self._ranked(seeds, k, filters)
+        return tracks, self.embeddings.calibration(blended)
+
+    def _ranked(self, seeds, k: int, filters: Filters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(tracks, blended scores, model cosines) of the list, best first."""
         seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
-        if self.vectors is not None:
+        if self.neighbours is not None:
             query = self.embeddings.track[seeds].mean(axis=0)
-            found = self._rank(seeds, k, filters, self.vectors.candidates(query, CANDIDATES + len(seeds)))
+            found = self._rank(seeds, k, filters, self.neighbours.candidates(query, CANDIDATES + len(seeds)))
             if len(found[0]) == k:
                 return found
             # The filters left fewer than k of the candidates (a rare genre, a narrow year range): scan all.
         return self._rank(seeds, k, filters, None)
 
     def _rank(self, seeds: np.ndarray, k: int, filters: Filters, candidates: np.ndarray | None):
-        """similar() over the `candidates` only, or over every song when None."""
+        """_ranked over the `candidates` only, or over every song when None."""
         rows = slice(None) if candidates is None else candidates
-        same_song = np.isin(self.index.song_key[rows], self.index.song_key[seeds])
-        exclude = same_song | ~filters.allowed(self.catalogue.tracks, seeds, rows)
-        return similar_to_set(self.embeddings.track, seeds, k, exclude, self.artist, filters.per_artist, candidates)
+        cosine, blended = scores(self.embeddings.track, self.sound, seeds, rows)
+        same_song = np.isin(self.groups.song[rows], self.groups.song[seeds])
+        blended[same_song | ~filters.allowed(self.catalogue, seeds, rows)] = -np.inf
+        picked = pick(blended, k, self.groups, filters, candidates)
+        tracks = picked if candidates is None else candidates[picked]
+        return tracks, blended[picked], cosine[picked]
 
     def describe(self, tracks: np.ndarray) -> pd.DataFrame:
         """Id, title, artist, album, release year, genre and playlist count of the given tracks."""
@@ -70,12 +80,14 @@ class Recommender:
         return self.catalogue.tracks.iloc[np.asarray(tracks)][columns].reset_index(drop=True)
 
     def neighbours_table(self, seeds, k: int = 10, filters: Filters = Filters()) -> pd.DataFrame:
-        """The `similar` songs as a table: local index `track`, rank, metadata, similarity."""
-        indices, scores = self.similar(seeds, k, filters)
-        table = self.describe(indices)
+        """The `similar` songs as a table: local index `track`, rank, metadata, `score` (the chance
+        people read) and `cosine` (the model's raw similarity)."""
+        tracks, blended, cosine = self._ranked(seeds, k, filters)
+        table = self.describe(tracks)
         table.insert(0, "rank", np.arange(1, len(table) + 1))
-        table.insert(0, "track", indices)
-        table["similarity"] = scores.astype(float)
+        table.insert(0, "track", tracks)
+        table["score"] = self.embeddings.calibration(blended)
+        table["cosine"] = cosine.astype(float)
         return table
 
     def feature_profile(self, tracks) -> tuple[np.ndarray, np.ndarray]:
@@ -134,15 +146,13 @@ def train_and_save(
     Only one run trains per cache directory at a time. Another is refused, or with `wait` (a model
     needed to serve at all) waits, then uses what the run it waited for saved if that was this model.
     """
-    from recsys.train import train  # torch is only imported when a model is actually trained
-
     path = cache.cache_path(cache_dir, data_digest, config)
     with cache.training_lock(cache_dir, wait):
         if wait:
             ready, _ = cache.load(path, catalogue.ids, data_digest, config)
             if ready is not None:
                 return ready
-        embeddings = train(catalogue, config, on_epoch)
+        embeddings = train_model(catalogue, config, on_message, on_epoch)
         try:
             cache.save(path, embeddings, catalogue.ids, data_digest, config)
             cache.save_current_config(cache_dir, config)
@@ -151,3 +161,14 @@ def train_and_save(
                            embeddings) from None
         on_message(f"Saved the trained model to {path}.")
     return embeddings
+
+
+def train_model(catalogue: Catalogue, config: TrainConfig, on_message: Messages = lambda text: None,
+                on_epoch=None) -> Embeddings:
+    """The model, and its score scale fitted on a second run that has not seen a fifth of each
+    playlist. Under torchrun every process runs both, as each training step needs them all."""
+    from recsys.train import train  # torch is only imported when a model is actually trained
+
+    embeddings = train(catalogue, config, on_epoch)
+    on_message("Fitting the score scale on playlist songs held out of a second training run…")
+    return embeddings.with_calibration(held_out_calibration(catalogue, config))

@@ -1,85 +1,114 @@
-"""Top-k most similar songs by cosine similarity of normalised track embeddings, for one song or a
-set of them, with the filters a listener sets (genre, years, songs per artist)."""
+"""The list a person sees: songs ranked by the model's cosine similarity plus a little of how alike
+they sound, one version per song, at most a few per artist and per album, and the filters a
+listener sets (genre, years, the seeds' artists)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+
+# How much sound similarity counts beside the model's: album-mates whose graph neighbourhoods
+# coincide get the same vector, and only how they sound tells them apart. Chosen by
+# bench/lists.py (README, Quality): large enough that no two songs tie, small enough that the
+# model still decides which songs are near.
+SOUND_WEIGHT = 0.01
+PER_ARTIST = 2  # default cap of songs by one artist in a list; 0 = no cap
+PER_ALBUM = 1  # default cap of songs from one album
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which songs may be recommended. The defaults let every song through."""
+    """Which songs may be recommended, and how varied the list must be (0 = no cap)."""
 
-    genres: tuple[str, ...] = ()  # empty: any genre
+    genres: tuple[str, ...] = ()  # empty: any genre; else a song in a playlist of any of them
     years: tuple[int, int] | None = None  # inclusive; a song with no known release year is left out
-    per_artist: int | None = None  # at most this many songs by one artist
+    per_artist: int = PER_ARTIST  # at most this many songs by one artist
+    per_album: int = PER_ALBUM  # at most this many songs from one album
     exclude_seed_artists: bool = False  # no songs by the artists of the songs asked about
 
-    def allowed(self, tracks: pd.DataFrame, seeds: np.ndarray, rows=slice(None)) -> np.ndarray:
-        """Bool per song of `tracks.iloc[rows]` (default: all): those these filters let through,
-        for the songs `seeds`."""
+    def allowed(self, catalogue, seeds: np.ndarray, rows=slice(None)) -> np.ndarray:
+        """Bool per song of `catalogue.tracks.iloc[rows]` (default: all): those these filters let
+        through, for the songs `seeds`."""
+        tracks = catalogue.tracks
         keep = np.ones(len(tracks), dtype=bool)[rows]
         # Column by column: a few hundred candidates' rows of the whole table cost a millisecond.
         if self.genres:
-            keep &= tracks["genre"].iloc[rows].isin(self.genres).to_numpy()
+            keep &= catalogue.has_genre(self.genres, rows)
         if self.years is not None:
             keep &= tracks["release_year"].iloc[rows].between(*self.years).to_numpy()  # NaN is never between
         if self.exclude_seed_artists:
-            artists = tracks["track_artist"]
-            keep &= ~artists.iloc[rows].isin(artists.iloc[seeds]).to_numpy()
+            artists = tracks["artist_code"].to_numpy()
+            keep &= ~np.isin(artists[rows], artists[seeds][artists[seeds] >= 0])
         return keep
 
 
-def similar_tracks(track_emb: np.ndarray, query: int, k: int, exclude: np.ndarray | None = None):
-    """The k tracks most similar to track `query`, best first, as (local indices, cosine scores)."""
-    return similar_to_set(track_emb, [query], k, exclude)
+@dataclass(frozen=True)
+class Groups:
+    """What the list's variety is counted by, one code per track; -1 (no artist, no album) is never capped."""
+
+    song: np.ndarray  # (T,) the versions of one song share a code
+    artist: np.ndarray  # (T,)
+    album: np.ndarray  # (T,)
+
+    @classmethod
+    def of(cls, tracks) -> "Groups":
+        return cls(*(tracks[column].to_numpy(dtype=np.int64) for column in ("song_code", "artist_code", "album_code")))
 
 
-def similar_to_set(track_emb: np.ndarray, seeds: Sequence[int], k: int, exclude: np.ndarray | None = None,
-                   artist: np.ndarray | None = None, per_artist: int | None = None,
-                   candidates: np.ndarray | None = None):
-    """The k tracks with the highest mean cosine similarity to the `seeds`, best first, as
-    (local indices, scores).
+def sound_vectors(features_raw: np.ndarray) -> np.ndarray:
+    """(T, 12) unit vectors of the standardised audio features: their cosine is how alike two songs sound."""
+    spread = features_raw.std(axis=0)
+    centred = (features_raw - features_raw.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    norms = np.linalg.norm(centred, axis=1, keepdims=True)
+    return (centred / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
-    `track_emb` rows are unit length, so the mean of the cosines is one dot product with the seeds'
-    mean vector. The seeds are never returned, nor any track where `exclude` is True (e.g. the same
-    song on another album); with `per_artist`, no more than that many share an `artist` code.
-    With `candidates` (track indices), only those are ranked, and `exclude` is one flag per candidate.
-    """
+
+def scores(track_emb: np.ndarray, sound: np.ndarray, seeds: Sequence[int], rows=slice(None)):
+    """(cosine, blended) of songs `rows` (default: all) with the seeds: each the mean over the seeds
+    (one dot product with their mean vector, the rows being unit length), blended = cosine +
+    SOUND_WEIGHT · sound cosine."""
     seeds = np.asarray(seeds, dtype=np.int64)
-    query = track_emb[seeds].mean(axis=0)
-    if candidates is None:
-        scores = track_emb @ query  # (T,)
-        scores[seeds] = -np.inf
-    else:
-        scores = track_emb[candidates] @ query  # (C,)
-        scores[np.isin(candidates, seeds)] = -np.inf
-        artist = None if artist is None else artist[candidates]
-    if exclude is not None:
-        scores[exclude] = -np.inf
-    top = _top(scores, k, artist, per_artist)
-    return (top if candidates is None else candidates[top]), scores[top]
+    cosine = track_emb[rows] @ track_emb[seeds].mean(axis=0)  # (R,)
+    return cosine, cosine + SOUND_WEIGHT * (sound[rows] @ sound[seeds].mean(axis=0))
 
 
-def _top(scores: np.ndarray, k: int, artist: np.ndarray | None, per_artist: int | None) -> np.ndarray:
-    """Positions of the k highest finite scores, best first, at most `per_artist` per artist code."""
+def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None) -> np.ndarray:
+    """Positions in `scores` of the k best finite ones, best first, keeping each song's best-scored
+    version only and at most `filters.per_artist` / `per_album` per artist and album. `rows` maps a
+    position to its track (default: position = track)."""
     finite = int(np.isfinite(scores).sum())
-    k = min(k, finite)
-    if k <= 0:
+    if finite == 0 or k <= 0:
         return np.empty(0, dtype=np.int64)
-    if per_artist is None:
-        top = np.argpartition(-scores, k - 1)[:k]
-        return top[np.argsort(-scores[top], kind="stable")]
-    order = np.argsort(-scores, kind="stable")[:finite]
-    return order[_occurrence(artist[order]) < per_artist][:k]
+    first = min(finite, max(20 * k, 200))  # enough nearly always; the rest is sorted only if needed
+    order = np.argpartition(-scores, first - 1)[:first] if first < len(scores) else np.arange(len(scores))
+    order = order[np.argsort(-scores[order], kind="stable")]
+    chosen = _varied(order, k, groups, filters, rows)
+    if len(chosen) < k and first < finite:
+        rest = np.argsort(-scores, kind="stable")[:finite]
+        chosen = _varied(rest, k, groups, filters, rows)
+    return chosen
 
 
-def _occurrence(codes: np.ndarray) -> np.ndarray:
-    """For each entry, how many earlier entries share its code: 0 for the first of each."""
-    order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
-    occurrence = np.empty(len(codes), dtype=np.int64)
-    occurrence[order] = np.arange(len(codes)) - np.searchsorted(sorted_codes, sorted_codes, side="left")
-    return occurrence
+def _varied(order: np.ndarray, k: int, groups: Groups, filters: Filters, rows) -> np.ndarray:
+    """The first k of `order` (best first) that keep one version per song and the caps."""
+    tracks = order if rows is None else np.asarray(rows)[order]
+    song, artist, album = groups.song[tracks], groups.artist[tracks], groups.album[tracks]
+    seen_songs: set[int] = set()
+    per_artist: dict[int, int] = {}
+    per_album: dict[int, int] = {}
+    chosen = []
+    for position, s, a, b in zip(order.tolist(), song.tolist(), artist.tolist(), album.tolist()):
+        if s in seen_songs or _full(per_artist, a, filters.per_artist) or _full(per_album, b, filters.per_album):
+            continue
+        seen_songs.add(s)
+        for counts, code in ((per_artist, a), (per_album, b)):
+            if code >= 0:
+                counts[code] = counts.get(code, 0) + 1
+        chosen.append(position)
+        if len(chosen) == k:
+            break
+    return np.asarray(chosen, dtype=np.int64)
+
+
+def _full(counts: dict[int, int], code: int, cap: int) -> bool:
+    return cap > 0 and code >= 0 and counts.get(code, 0) >= cap

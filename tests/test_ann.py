@@ -6,8 +6,8 @@ from recsys import cache, pipeline
 from recsys.ann import VectorIndex
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings, l2_normalise
-from recsys.recommend import Filters, similar_to_set
-from tests.conftest import TINY_CONFIG
+from recsys.recommend import Filters
+from tests.conftest import TINY_CONFIG, nearest
 
 
 def clustered(count: int, clusters: int, dim: int, spread: float, seed: int = 0) -> np.ndarray:
@@ -23,7 +23,7 @@ def test_candidates_hold_the_exact_ten_nearest_and_come_best_first():
     assert index.index.nprobe < index.index.nlist / 4  # calibrated to a few lists, not a full scan
     recalls = []
     for song in range(0, len(vectors), 200):
-        exact = set(similar_to_set(vectors, [song], 10)[0].tolist())
+        exact = set(nearest(vectors, song, 10).tolist())
         found = index.candidates(vectors[song], 11)
         assert np.all(np.diff(vectors[found] @ vectors[song]) <= 1e-6)
         recalls.append(len(exact & set(found.tolist())) / 10)
@@ -40,9 +40,9 @@ def test_the_recommender_ranks_candidates_exactly_and_scans_everything_when_filt
     exact = pipeline.Recommender.build(two_playlists, embeddings, TrainConfig())
     monkeypatch.setattr(pipeline, "EXACT_UP_TO", 0)
     approximate = pipeline.Recommender.build(two_playlists, embeddings, TrainConfig())
-    assert exact.vectors is None and approximate.vectors is not None
-    approximate.vectors.index.nprobe = 1
-    assert len(approximate.vectors.candidates(embeddings.track[0], 12)) == 4  # one list of four
+    assert exact.neighbours is None and approximate.neighbours is not None
+    approximate.neighbours.index.nprobe = 1
+    assert len(approximate.neighbours.candidates(embeddings.track[0], 12)) == 4  # one list of four
     for song in range(T):
         got, want = approximate.similar(song, 3), exact.similar(song, 3)
         assert got[0].tolist() == want[0].tolist()
@@ -64,11 +64,11 @@ def test_a_large_catalogues_index_is_kept_beside_its_model_and_read_back(two_pla
 
     monkeypatch.setattr(VectorIndex, "build", no_build)
     second = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
-    assert second.vectors.index.nprobe == first.vectors.index.nprobe
-    assert second.vectors.index.parallel_mode == 1  # a setting faiss does not store
+    assert second.neighbours.index.nprobe == first.neighbours.index.nprobe
+    assert second.neighbours.index.parallel_mode == 1  # a setting faiss does not store
     for song in range(12):
-        np.testing.assert_array_equal(second.vectors.candidates(second.embeddings.track[song], 5),
-                                      first.vectors.candidates(first.embeddings.track[song], 5))
+        np.testing.assert_array_equal(second.neighbours.candidates(second.embeddings.track[song], 5),
+                                      first.neighbours.candidates(first.embeddings.track[song], 5))
         assert second.similar(song, 3)[0].tolist() == first.similar(song, 3)[0].tolist()
 
 
@@ -80,5 +80,5 @@ def test_a_disk_that_refuses_the_index_still_serves_it(two_playlists_csv, tmp_pa
 
     monkeypatch.setattr(cache, "save_index", full_disk)
     recommender = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
-    assert recommender.vectors is not None
+    assert recommender.neighbours is not None
     assert len(recommender.similar(0, 3)[0]) == 3

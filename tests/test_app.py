@@ -307,7 +307,7 @@ def test_a_first_start_on_a_read_only_disk_trains_once_and_serves_from_memory(ap
     app.text_input[0].input("blinding lights").run()
     assert not app.exception and len(app.dataframe[0].value) == 10
     open_app()  # another session
-    assert len(calls) == 1
+    assert len(calls) == 2  # once: the model, and the held-out run its score scale is fitted on
 
 
 def test_a_damaged_record_of_the_model_served_is_reported_once(app_env):

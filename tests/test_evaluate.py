@@ -7,18 +7,19 @@ import pytest
 
 from recsys.cli import main
 from recsys.errors import RecsysError
-from recsys.evaluate import VIEWS, evaluate, format_table, read_report, summarise, write_report
+from recsys.evaluate import AS_SHOWN, ROWS_PER_MODEL, VIEWS, evaluate, format_table, read_report, summarise, write_report
 
 CHEAP = ["random", "popularity", "audio-features", "co-occurrence", "artist-album"]
 
 
 def test_one_row_per_seed_model_view_and_subset(two_playlists):
     results = evaluate(two_playlists, CHEAP, seeds=[0, 1])
-    assert len(results) == 2 * len(CHEAP) * len(VIEWS) * 3
+    assert len(results) == 2 * len(CHEAP) * ROWS_PER_MODEL
     assert set(results["subset"]) == {"all", "warm", "cold"}
     # Each toy song is in one playlist, so every held-out song is cold and "warm" has nothing to measure.
     assert results.loc[results["subset"] == "warm", ["recall@10", "auc"]].isna().all().all()
-    measured = results.loc[results["subset"] != "warm", ["recall@10", "ndcg@10", "auc"]]
+    ranked = (results["subset"] != "warm") & (results["view"] != AS_SHOWN)  # a list as shown has no AUC
+    measured = results.loc[ranked, ["recall@10", "ndcg@10", "auc"]]
     assert measured.notna().all().all() and measured.stack().between(0, 1).all()
 
 
@@ -38,7 +39,7 @@ def test_unknown_model_is_a_clear_error(two_playlists):
 def test_summary_has_mean_and_std_over_seeds(two_playlists):
     summary = summarise(evaluate(two_playlists, ["random"], seeds=[0, 1, 2]))
     assert {"recall@10", "recall@10_std"} <= set(summary.columns)
-    assert len(summary) == len(VIEWS) * 3
+    assert len(summary) == ROWS_PER_MODEL
     assert "random" in format_table(summary, VIEWS[0], "all")
 
 
@@ -50,7 +51,7 @@ def test_cli_evaluate_prints_tables_and_writes_json(two_playlists_csv, tmp_path,
     printed = capsys.readouterr().out
     assert "song→songs, all held-out tracks" in printed and "artist-album" in printed
     report = json.loads(out.read_text())["payload"]
-    assert report["seeds"] == [0] and len(report["results"]) == 2 * len(VIEWS) * 3
+    assert report["seeds"] == [0] and len(report["results"]) == 2 * ROWS_PER_MODEL
     assert read_report(out)[["model", "recall@10"]].equals(pd.DataFrame(report["results"])[["model", "recall@10"]])
 
 
@@ -79,3 +80,12 @@ def test_a_large_catalogue_is_judged_on_a_seeded_sample_of_its_test_playlists(tw
     assert sampled.pos_col.tolist() == split.test_track[keep].tolist()
     assert set(sampled.pos_row.tolist()) == {0} and sampled.exclude.shape == (1, two_playlists.ids.num_tracks)
     assert sampled.cold.tolist() == split.cold_test[keep].tolist()
+
+
+def test_the_list_as_shown_keeps_the_caps_and_names_both_recalls(two_playlists):
+    results = evaluate(two_playlists, ["artist-album"], seeds=[0]).set_index("view")
+    shown, raw = results.loc[AS_SHOWN], results.loc[VIEWS[0]].query("subset == 'all'").iloc[0]
+    assert shown["most from one album"] == 1
+    for row in (shown, raw):  # hits / min(10, held-out) can only be the larger
+        assert row["recall@10 (capped)"] >= row["recall@10"]
+    assert 0 <= shown["tie rate"] <= shown["tie rate at 3 decimals"] <= 1

@@ -21,7 +21,8 @@ from tests.conftest import TINY_CONFIG, two_playlist_rows
 
 @pytest.fixture
 def train_calls(monkeypatch) -> list:
-    """Records every training run while still training for real."""
+    """Records every training run while still training for real: two per model, the model and
+    the held-out run its score scale is fitted on (recsys.calibrate)."""
     calls, real_train = [], recsys.train.train
 
     def counting(*args, **kwargs):
@@ -40,7 +41,7 @@ def run(data, cache_dir, config=TINY_CONFIG):
 
 def test_first_prepare_trains_and_writes_the_cache(two_playlists_csv, tmp_path, train_calls):
     recommender, messages = run(two_playlists_csv, tmp_path / "cache")
-    assert len(train_calls) == 1
+    assert len(train_calls) == 2
     assert any("training" in m for m in messages)
     path = cache.cache_path(tmp_path / "cache", cache.file_digest(two_playlists_csv), TINY_CONFIG)
     assert path.is_file()
@@ -67,7 +68,7 @@ def test_prepare_without_a_config_serves_the_current_model(two_playlists_csv, tm
     run(two_playlists_csv, tmp_path, chosen)
     recommender = prepare(two_playlists_csv, tmp_path)
     assert recommender.config == chosen
-    assert len(train_calls) == 1
+    assert len(train_calls) == 2
 
 
 def test_changed_data_file_is_retrained(make_csv, tmp_path, train_calls):
@@ -77,14 +78,14 @@ def test_changed_data_file_is_retrained(make_csv, tmp_path, train_calls):
     rows[0]["track_popularity"] = 51  # one byte of metadata is enough: the cache is keyed by the file
     make_csv(rows)
     _, messages = run(path, tmp_path / "cache")
-    assert len(train_calls) == 2
+    assert len(train_calls) == 4
     assert any("training" in m for m in messages)
 
 
 def test_changed_config_is_retrained(two_playlists_csv, tmp_path, train_calls):
     run(two_playlists_csv, tmp_path)
     run(two_playlists_csv, tmp_path, TrainConfig(epochs=3, hidden_dim=16, out_dim=8, seed=1))
-    assert len(train_calls) == 2
+    assert len(train_calls) == 4
 
 
 @pytest.mark.parametrize("damage", [b"", b"\x00garbage\xff" * 10], ids=["empty", "garbage"])
@@ -93,7 +94,7 @@ def test_corrupted_cache_is_rebuilt_with_a_message(two_playlists_csv, tmp_path, 
     path = cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), TINY_CONFIG)
     path.write_bytes(damage)
     second, messages = run(two_playlists_csv, tmp_path)
-    assert len(train_calls) == 2
+    assert len(train_calls) == 4
     assert any("unreadable" in m and "training" in m for m in messages)
     np.testing.assert_array_equal(second.embeddings.track, first.embeddings.track)  # same seed, same model
     assert cache.load(path, first.catalogue.ids, cache.file_digest(two_playlists_csv), TINY_CONFIG)[0] is not None
@@ -163,7 +164,7 @@ def test_a_run_that_waited_for_another_uses_the_model_it_saved(two_playlists, tw
     cache_dir, digest = tmp_path / "cache", cache.file_digest(two_playlists_csv)
     first = train_and_save(two_playlists, digest, cache_dir, TINY_CONFIG)
     second = train_and_save(two_playlists, digest, cache_dir, TINY_CONFIG, wait=True)
-    assert len(train_calls) == 1
+    assert len(train_calls) == 2
     np.testing.assert_array_equal(first.track, second.track)
 
 
@@ -188,10 +189,12 @@ def test_neighbours_table_ranks_ten_songs(with_duplicate):
     assert len(table) == 10
     assert table["rank"].tolist() == list(range(1, 11))
     assert query not in table["track"].tolist()
-    assert table["similarity"].is_monotonic_decreasing
+    assert table["score"].is_monotonic_decreasing and table["score"].between(0, 1).all()
     indices, scores = with_duplicate.similar(query, k=10)
     assert table["track"].tolist() == indices.tolist()
-    np.testing.assert_allclose(table["similarity"], scores)
+    np.testing.assert_allclose(table["score"], scores)
+    unit = with_duplicate.embeddings.track
+    np.testing.assert_allclose(table["cosine"], unit[indices] @ unit[query], rtol=1e-5)
     ids = with_duplicate.catalogue.tracks["track_id"].to_numpy()
     assert table["track_id"].tolist() == ids[indices].tolist()
     assert {"track_name", "track_artist", "track_album_name", "genre", "playlist_count"} <= set(table.columns)
@@ -199,16 +202,17 @@ def test_neighbours_table_ranks_ten_songs(with_duplicate):
 
 def test_neighbours_table_is_short_when_the_catalogue_is(with_duplicate):
     table = with_duplicate.neighbours_table(local(with_duplicate, "a1"), k=50)
-    assert table["rank"].tolist() == list(range(1, 13))
+    assert table["rank"].tolist() == list(range(1, 12))  # 13 tracks, less the query and a0's second release
 
 
 def test_a_set_of_songs_leaves_out_every_seed_and_its_other_releases(with_duplicate):
     seeds = [local(with_duplicate, "a0"), local(with_duplicate, "b1")]
-    indices, scores = with_duplicate.similar(seeds, k=100)
+    table = with_duplicate.neighbours_table(seeds, k=100)
+    indices = table["track"].to_numpy()
     left_out = {*seeds, local(with_duplicate, "a0-again")}
     assert not left_out & set(indices.tolist()) and len(indices) == 13 - 3
     unit = with_duplicate.embeddings.track
-    np.testing.assert_allclose(scores, (unit[indices] @ unit[seeds].T).mean(axis=1), rtol=1e-5)
+    np.testing.assert_allclose(table["cosine"], (unit[indices] @ unit[seeds].T).mean(axis=1), rtol=1e-5)
 
 
 def test_filters_narrow_the_recommendations(with_duplicate):

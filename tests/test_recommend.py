@@ -1,112 +1,121 @@
-"""recsys/recommend.py: top-k cosine neighbours on a hand-made embedding matrix with a known order."""
+"""recsys/recommend.py: the list as shown, on hand-made vectors and codes with a known answer."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from recsys.embeddings import l2_normalise
-import pandas as pd
+from recsys.recommend import SOUND_WEIGHT, Filters, Groups, pick, scores, sound_vectors
 
-from recsys.recommend import Filters, similar_to_set, similar_tracks
-
-# Unit vectors at these angles (degrees): from track 0, the order is 1 (10°), 2 (30°), 3 (60°), 4 (90°), 5 (180°).
+# Unit vectors at these angles (degrees): from track 0 the order is 1 (10°), 2 (30°), 3 (60°), 4 (90°), 5 (180°).
 ANGLES = np.radians([0, 10, 30, 60, 90, 180])
 EMB = np.stack([np.cos(ANGLES), np.sin(ANGLES)], axis=1).astype(np.float32)
+SOUND = np.zeros((6, 2), dtype=np.float32)  # no sound: the model alone decides
+
+
+def groups(song=None, artist=None, album=None) -> Groups:
+    """Every track its own song, artist and album unless a test says otherwise."""
+    own = np.arange(6)
+    return Groups(*(np.asarray(codes if codes is not None else own) for codes in (song, artist, album)))
+
+
+def ranked(seeds, k, g=None, filters=Filters(), emb=EMB, sound=SOUND):
+    blended = scores(emb, sound, seeds)[1]
+    blended[np.asarray(seeds)] = -np.inf
+    return pick(blended, k, g or groups(), filters).tolist()
 
 
 def test_neighbours_come_in_order_of_cosine_similarity():
-    indices, scores = similar_tracks(EMB.copy(), 0, 3)
-    assert indices.tolist() == [1, 2, 3]
-    np.testing.assert_allclose(scores, np.cos(np.radians([10, 30, 60])), rtol=1e-6)
+    assert ranked([0], 3) == [1, 2, 3]
+    cosine, blended = scores(EMB, SOUND, [0])
+    np.testing.assert_allclose(cosine[[1, 2, 3]], np.cos(np.radians([10, 30, 60])), rtol=1e-6)
 
 
-def test_never_returns_the_query():
-    for query in range(len(EMB)):
-        indices, _ = similar_tracks(EMB.copy(), query, len(EMB))
-        assert query not in indices
+def test_a_set_is_scored_by_its_mean_similarity():
+    cosine, _ = scores(EMB, SOUND, [0, 2])
+    np.testing.assert_allclose(cosine, (EMB @ EMB[0] + EMB @ EMB[2]) / 2, rtol=1e-6)
+    assert ranked([0, 2], 2) == [1, 3]
 
 
-def test_query_is_left_out_even_when_another_track_is_identical():
-    emb = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
-    indices, scores = similar_tracks(emb, 1, 2)
-    assert indices.tolist() == [0, 2]
-    np.testing.assert_allclose(scores, [1.0, 0.0])
+def test_one_version_per_song_the_best_scored_kept():
+    # 1 and 2 are one song (two versions): only 1, the closer, shows.
+    assert ranked([0], 3, groups(song=[0, 1, 1, 3, 4, 5])) == [1, 3, 4]
 
 
-def test_respects_exclude():
-    exclude = np.array([False, True, False, True, False, False])
-    indices, _ = similar_tracks(EMB.copy(), 0, 3, exclude=exclude)
-    assert indices.tolist() == [2, 4, 5]
+def test_at_most_two_by_one_artist_then_the_next_best_of_others():
+    assert ranked([0], 3, groups(artist=[9, 7, 7, 7, 8, 6])) == [1, 2, 4]
+    assert ranked([0], 3, groups(artist=[9, 7, 7, 7, 8, 6]), Filters(per_artist=1)) == [1, 4, 5]
 
 
-def test_scores_are_sorted_descending():
+def test_one_per_album_by_default_and_zero_means_no_cap():
+    album = [9, 7, 7, 7, 8, 6]
+    assert ranked([0], 3, groups(album=album)) == [1, 4, 5]
+    assert ranked([0], 3, groups(album=album), Filters(per_album=0)) == [1, 2, 3]
+
+
+def test_a_song_dropped_by_one_cap_does_not_count_toward_the_other():
+    # 2 is left out for its album (shared with 1); its artist must still have room for 3.
+    assert ranked([0], 3, groups(artist=[9, 5, 7, 7, 8, 6], album=[9, 5, 5, 3, 8, 6]), Filters(per_artist=1)) == [1, 3, 4]
+
+
+def test_unknown_artist_and_album_are_never_capped():
+    assert ranked([0], 4, groups(artist=[-1] * 6, album=[-1] * 6)) == [1, 2, 3, 4]
+
+
+def test_the_list_is_full_whenever_the_catalogue_allows():
+    # Caps leave only one per album of two: every allowed song is still found past the first candidates.
+    many = 1000
     rng = np.random.default_rng(0)
-    emb = l2_normalise(rng.normal(size=(40, 5)))
-    indices, scores = similar_tracks(emb, 7, 15)
-    assert len(indices) == 15
-    assert np.all(np.diff(scores) <= 0)
-    np.testing.assert_allclose(scores, emb[indices] @ emb[7], rtol=1e-6)
-    expected = np.argsort(-(emb @ emb[7]))[1:16]  # best-first, without the query (its own score is 1)
-    assert indices.tolist() == expected.tolist()
+    emb = rng.normal(size=(many, 4)).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    g = Groups(np.arange(many), np.arange(many), np.arange(many) // 2)
+    top = pick(emb @ emb[0], 400, g, Filters())
+    assert len(top) == 400 and len(set((np.arange(many) // 2)[top])) == 400
 
 
-def test_k_larger_than_the_catalogue_returns_everything_else():
-    indices, scores = similar_tracks(EMB.copy(), 0, 100)
-    assert indices.tolist() == [1, 2, 3, 4, 5]
-    assert np.isfinite(scores).all()
+def test_sound_breaks_a_tie_between_identical_vectors():
+    emb = np.array([[1, 0], [0.8, 0.6], [0.8, 0.6], [0, 1]], dtype=np.float32)
+    sound = np.array([[1, 0], [0, 1], [1, 0], [0, 1]], dtype=np.float32)  # 2 sounds like 0, 1 does not
+    cosine, blended = scores(emb, sound, [0])
+    assert cosine[1] == cosine[2]
+    assert blended[2] - blended[1] == pytest.approx(SOUND_WEIGHT)
+    g = Groups(np.arange(4), np.arange(4), np.arange(4))
+    blended[0] = -np.inf
+    assert pick(blended, 2, g, Filters()).tolist() == [2, 1]
 
 
-def test_k_larger_than_what_exclude_leaves_returns_only_the_allowed():
-    exclude = np.array([False, True, True, True, True, False])
-    indices, _ = similar_tracks(EMB.copy(), 0, 10, exclude=exclude)
-    assert indices.tolist() == [5]
+def test_sound_vectors_are_unit_and_standardised():
+    raw = np.array([[1.0, 100.0], [3.0, 100.0], [2.0, 100.0]])  # the constant column says nothing
+    sound = sound_vectors(raw)
+    np.testing.assert_allclose(sound, [[-1, 0], [1, 0], [0, 0]], atol=1e-6)  # a zero row stays zero
 
 
-@pytest.mark.parametrize("k", [0, -1])
-def test_k_zero_or_less_returns_nothing(k):
-    indices, scores = similar_tracks(EMB.copy(), 0, k)
-    assert len(indices) == 0 and len(scores) == 0
-    assert indices.dtype == np.int64
+def test_nothing_finite_gives_an_empty_list():
+    assert pick(np.full(4, -np.inf), 3, Groups(*(np.arange(4),) * 3), Filters()).tolist() == []
 
 
-def test_does_not_modify_the_embedding_matrix():
-    emb = EMB.copy()
-    similar_tracks(emb, 0, 3, exclude=np.array([False, True, False, False, False, False]))
-    np.testing.assert_array_equal(emb, EMB)
+class Catalogue:
+    """What Filters reads of a catalogue: the track table and has_genre."""
 
+    tracks = pd.DataFrame({
+        "artist_code": [0, 0, 1, 2, 3],
+        "release_year": [1999.0, 2005.0, np.nan, 2010.0, 2020.0],
+    })
+    genres = [{"pop"}, {"rock"}, {"pop", "latin"}, {"rap"}, {"pop"}]
 
-def test_a_set_is_scored_by_its_mean_cosine_and_its_songs_are_never_returned():
-    indices, scores = similar_to_set(EMB.copy(), [0, 2], 4)  # songs at 0° and 30°
-    mean = (EMB @ EMB[0] + EMB @ EMB[2]) / 2
-    assert indices.tolist() == [1, 3, 4, 5]  # 10°, 60°, 90°, 180°
-    np.testing.assert_allclose(scores, mean[[1, 3, 4, 5]], rtol=1e-6)
-
-
-def test_at_most_n_songs_per_artist_then_the_next_best_of_others():
-    artist = np.array([0, 7, 7, 7, 8, 9])  # songs 1, 2, 3 share an artist
-    indices, _ = similar_to_set(EMB.copy(), [0], 3, artist=artist, per_artist=1)
-    assert indices.tolist() == [1, 4, 5]
-    indices, _ = similar_to_set(EMB.copy(), [0], 4, artist=artist, per_artist=2)
-    assert indices.tolist() == [1, 2, 4, 5]
-
-
-def test_the_artist_cap_returns_fewer_when_too_few_artists_are_left():
-    indices, _ = similar_to_set(EMB.copy(), [0], 5, artist=np.zeros(6, dtype=int), per_artist=2)
-    assert indices.tolist() == [1, 2]
-
-
-TRACKS = pd.DataFrame({
-    "track_artist": ["A", "A", "B", "C", "D"],
-    "genre": ["pop", "rock", "pop", "rap", "pop"],
-    "release_year": [1999.0, 2005.0, np.nan, 2010.0, 2020.0],
-})
+    def has_genre(self, wanted, rows=slice(None)):
+        return np.array([bool(g & set(wanted)) for g in self.genres])[rows]
 
 
 @pytest.mark.parametrize("filters, allowed", [
     (Filters(), [True, True, True, True, True]),
-    (Filters(genres=("pop", "rap")), [True, False, True, True, True]),
+    (Filters(genres=("latin", "rap")), [False, False, True, True, False]),
     (Filters(years=(2000, 2010)), [False, True, False, True, False]),  # an unknown year is left out
-    (Filters(exclude_seed_artists=True), [False, False, True, True, True]),  # seed 1 is by A
+    (Filters(exclude_seed_artists=True), [False, False, True, True, True]),  # seed 1 is by artist 0
     (Filters(genres=("pop",), years=(1990, 2030), exclude_seed_artists=True), [False, False, False, False, True]),
 ])
 def test_filters_let_through_the_songs_they_describe(filters, allowed):
-    assert filters.allowed(TRACKS, np.array([1])).tolist() == allowed
+    assert filters.allowed(Catalogue(), np.array([1])).tolist() == allowed
+
+
+def test_default_caps_are_two_per_artist_one_per_album():
+    assert (Filters().per_artist, Filters().per_album) == (2, 1)

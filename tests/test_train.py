@@ -7,9 +7,8 @@ import torch
 from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
-from recsys.recommend import similar_tracks
 from recsys.train import train
-from tests.conftest import PLAYLIST_SIZE
+from tests.conftest import PLAYLIST_SIZE, nearest
 
 MODELS = ("kg", "gcn-paper")  # every model train() builds must keep the same contract
 
@@ -92,7 +91,7 @@ def test_known_answer_neighbours_come_from_the_same_playlist(two_playlists, mode
     embeddings = train(two_playlists, small(model, epochs=50, seed=seed))
     playlist_of = two_playlists.tracks["track_id"].str[0].to_numpy()  # 'a' or 'b'
     for track in range(len(playlist_of)):
-        neighbours, _ = similar_tracks(embeddings.track, track, PLAYLIST_SIZE - 1)
+        neighbours = nearest(embeddings.track, track, PLAYLIST_SIZE - 1)
         assert len(neighbours) == PLAYLIST_SIZE - 1
         assert set(playlist_of[neighbours]) == {playlist_of[track]}, two_playlists.tracks["track_id"][track]
 
@@ -104,7 +103,7 @@ def test_audio_features_alone_do_not_give_the_known_answer(two_playlists):
     features = l2_normalise(two_playlists.features - two_playlists.features.mean(axis=0))
     playlist_of = two_playlists.tracks["track_id"].str[0].to_numpy()
     separated = [
-        set(playlist_of[similar_tracks(features, t, PLAYLIST_SIZE - 1)[0]]) == {playlist_of[t]}
+        set(playlist_of[nearest(features, t, PLAYLIST_SIZE - 1)]) == {playlist_of[t]}
         for t in range(len(playlist_of))
     ]
     assert not any(separated)

@@ -13,10 +13,12 @@ from pages import data_digest, escape_markdown, explainer
 from recsys.charts import FEATURE_LABELS, format_feature
 from recsys.explain import Explanation, knowledge_badge
 from recsys.pipeline import Recommender
-from recsys.recommend import Filters
-from recsys.share import as_csv, as_m3u
+from recsys.recommend import PER_ALBUM, PER_ARTIST, Filters
+from recsys.share import as_csv, as_m3u, score_decimals
 
-ANY = "any number"
+CAPS = [0, 1, 2, 3, 5]  # 0: no cap
+SCORE_MEANING = ("The chance that a playlist holding the song you chose also holds this one, as measured on "
+                 "playlist songs the model was not shown. Cosine similarity, the model's raw number, is in the CSV.")
 # Material icons ship with Streamlit's own font; emoji would need a font the machine may not have.
 KIND_ICONS = {"song": ":material/music_note:", "playlist": ":material/queue_music:", "artist": ":material/mic:",
               "album": ":material/album:", "genre": ":material/sell:"}
@@ -26,12 +28,17 @@ def filter_controls(rec: Recommender, key: str, seeds: str) -> Filters:
     """Filters in a collapsed expander; `seeds` names what is asked about ("the chosen song")."""
     tracks = rec.catalogue.tracks
     years = tracks["release_year"].dropna()
-    with st.expander("Filters: genre, years, songs per artist"):
+    with st.expander("Filters: genre, years, songs per artist and album"):
         left, right = st.columns(2)
-        genres = left.multiselect("Genres", sorted(tracks["genre"].unique()), key=f"{key}-genres",
-                                  placeholder="any genre")
-        per_artist = left.selectbox("Songs per artist, at most", [ANY, 1, 2, 3], key=f"{key}-per-artist",
-                                    help="Fewer songs by one artist make a more varied list.")
+        genres = left.multiselect("Genres", rec.catalogue.genre_names, key=f"{key}-genres", placeholder="any genre",
+                                  help="A song counts as any genre of the playlists it is in.")
+        caps = left.columns(2)
+        per_artist = caps[0].selectbox("Songs per artist, at most", CAPS, index=CAPS.index(PER_ARTIST),
+                                       format_func=_cap_label, key=f"{key}-per-artist",
+                                       help="Fewer songs by one artist make a more varied list.")
+        per_album = caps[1].selectbox("Songs per album, at most", CAPS, index=CAPS.index(PER_ALBUM),
+                                      format_func=_cap_label, key=f"{key}-per-album",
+                                      help="Albums often hold songs the model cannot tell apart.")
         span = None
         if len(years) and years.min() < years.max():
             low, high = int(years.min()), int(years.max())
@@ -39,8 +46,12 @@ def filter_controls(rec: Recommender, key: str, seeds: str) -> Filters:
                                   help="Narrowing the years leaves out songs whose release year is unknown.")
             span = chosen if chosen != (low, high) else None
         exclude = right.checkbox(f"Leave out the artist of {seeds}", key=f"{key}-exclude")
-    return Filters(genres=tuple(genres), years=span, per_artist=None if per_artist == ANY else per_artist,
+    return Filters(genres=tuple(genres), years=span, per_artist=per_artist, per_album=per_album,
                    exclude_seed_artists=exclude)
+
+
+def _cap_label(cap: int) -> str:
+    return "no cap" if cap == 0 else str(cap)
 
 
 def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame, title: str, key: str) -> None:
@@ -49,7 +60,7 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
                          release_year=table["release_year"].map(lambda year: "" if pd.isna(year) else f"{year:.0f}"))
     st.dataframe(
         shown[["rank", "track_name", "track_artist", "track_album_name", "release_year", "genre", "known",
-               "similarity"]],
+               "score"]],
         hide_index=True,
         column_config={
             "rank": st.column_config.NumberColumn("#", width=30),
@@ -61,11 +72,10 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
             "known": st.column_config.TextColumn(
                 "Model knows it from", width=120, help="How many playlists the song is in; a new song is placed by its sound, "
                                             "artist and album alone"),
-            "similarity": st.column_config.ProgressColumn(
-                "Similarity", help="Cosine similarity of the embeddings", format="%.3f", min_value=0.0, max_value=1.0,
-                width=100),
+            "score": score_column(table["score"]),
         },
     )
+    st.caption(f"Match: {SCORE_MEANING[0].lower()}{SCORE_MEANING[1:]}")
     durations = rec.catalogue.features_raw[table["track"].to_numpy(), -1]  # duration_ms is the last feature
     left, right, _ = st.columns([1, 1.4, 2.6])
     file_name = _file_name(title)
@@ -74,6 +84,12 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
     right.download_button("Download M3U playlist", as_m3u(table, durations, title), f"{file_name}.m3u",
                           "audio/x-mpegurl", key=f"{key}-m3u", icon=":material/queue_music:")
     why_panels(rec, seeds, table)
+
+
+def score_column(scores: pd.Series):
+    """The score as a bar on 0–1 with as many decimals as tell the list's songs apart."""
+    return st.column_config.ProgressColumn("Match", help=SCORE_MEANING, format=f"%.{score_decimals(scores)}f",
+                                           min_value=0.0, max_value=1.0, width=100)
 
 
 def why_panels(rec: Recommender, seeds: list[int], table: pd.DataFrame) -> None:
@@ -92,6 +108,7 @@ def why_panels(rec: Recommender, seeds: list[int], table: pd.DataFrame) -> None:
         label = f"#{row.rank} {song} · {knowledge_badge(row.playlist_count)}"
         with st.expander(label):
             _evidence(rec, int(seed), evidence[seed, row.track], several=len(seeds) > 1)
+            st.caption(_genre_line(rec, int(row.track)))
 
 
 def _evidence(rec: Recommender, seed: int, evidence: Explanation, several: bool) -> None:
@@ -118,6 +135,17 @@ def _evidence(rec: Recommender, seed: int, evidence: Explanation, several: bool)
     st.markdown("\n".join(f"- {line}" for line in lines))
     st.markdown(_feature_sentence("Sound alike in", evidence.agree) + "  \n"
                 + _feature_sentence("Differ most in", evidence.differ))
+
+
+def _genre_line(rec: Recommender, track: int) -> str:
+    """Every genre of the song's playlists with how many, or where its genre came from instead."""
+    counts = rec.catalogue.genre_counts(track)
+    if counts:
+        return "Playlist genres: " + " · ".join(f"{escape_markdown(name)} {n}" for name, n in counts) + "."
+    song = rec.catalogue.tracks.iloc[track]
+    if song.genre_inferred:
+        return f"Genre {escape_markdown(song.genre)}, inferred from the artist's other songs (it is in no playlist)."
+    return "Genre unknown: no playlist or other song by the artist says."
 
 
 def _feature_sentence(lead: str, features) -> str:
