@@ -1,4 +1,4 @@
-"""Performance on the real data: load, train, cache, search, recommend and app start.
+"""Performance on the real data: load, train, cache, search, recommend, a batch of them and app start.
 
     python bench/bench.py [--data CSV] [--repeats N] [--app-runs N] [--json PATH]
 
@@ -121,6 +121,29 @@ def bench_explore(recommender: Recommender, tracks: np.ndarray, repeats: int) ->
     }
 
 
+def bench_batch(data: Path, recommender: Recommender, cache_dir: Path, lines: int = 1_000) -> dict:
+    """Seconds for `python -m recsys recommend --batch` over `lines` real requests in turn, a title, a
+    title and its artist, a set of three track ids, in a fresh process: its model load included."""
+    tracks = recommender.catalogue.tracks
+    rng = np.random.default_rng(0)
+    songs = tracks.iloc[rng.integers(0, len(tracks), lines)]
+    sets = tracks["track_id"].to_numpy()[rng.integers(0, len(tracks), (lines, 3))].tolist()
+    requests = [
+        [{"query": title}, {"query": f"{title} {artist}"}, {"track_ids": ids}][line % 3]
+        for line, (title, artist, ids) in enumerate(zip(songs["track_name"], songs["track_artist"], sets))
+    ]
+    batch, out = cache_dir / "batch-in.jsonl", cache_dir / "batch-out.jsonl"
+    batch.write_text("".join(json.dumps(request) + "\n" for request in requests), encoding="utf-8")
+    command = [sys.executable, "-m", "recsys", "recommend", "--batch", str(batch), "--out", str(out),
+               "--data", str(data), "--cache-dir", str(cache_dir)]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    answered = out.read_text(encoding="utf-8").splitlines()
+    assert len(answered) == lines, f"{len(answered)} answers to {lines} lines"
+    return {f"recommend --batch {lines:,} lines, load included (s)": seconds}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -237,6 +260,7 @@ TARGETS = {  # figure → (limit, the issue's wording)
     "cache load (s, median)": 1.0,
     "search p50 (ms)": 15.0,
     "recommend p50 (ms)": 2.0,
+    "recommend --batch 1,000 lines, load included (s)": 15.0,
     "app start → model loaded, browser (s, median)": 5.0,
     "first start, no cache → model trained and loaded (s)": 60.0,
     "app start → page rendered, AppTest, no browser (s)": 5.0,
@@ -261,7 +285,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         workdir = Path(workdir)
-        results, _ = bench_core(args.data, args.repeats, workdir)
+        results, recommender = bench_core(args.data, args.repeats, workdir)
+        results |= bench_batch(args.data, recommender, workdir)
         env = dict(os.environ, RECSYS_DATA=str(args.data), RECSYS_CACHE_DIR=str(workdir))
         try:
             import playwright  # noqa: F401

@@ -1,17 +1,36 @@
 """Command line: `python -m recsys train | recommend | export | evaluate | synth`."""
 
 import argparse
+import json
+import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+if "numpy" not in sys.modules:  # a fresh `python -m recsys`; OpenBLAS reads this once, as NumPy loads
+    # A recommendation's matrix–vector products are too small to share out, and OpenBLAS's idle
+    # threads spin between them: on two cores a 1,000-line batch took 16 s with them, 9 s without.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from recsys import cache
-from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS, TrainConfig
-from recsys.errors import RecsysError
-from recsys.load import load_catalogue
-from recsys.pipeline import prepare, train_and_save
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from recsys import cache  # noqa: E402
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS, TrainConfig  # noqa: E402
+from recsys.embeddings import l2_normalise  # noqa: E402
+from recsys.errors import RecsysError  # noqa: E402
+from recsys.load import Catalogue, load_catalogue  # noqa: E402
+from recsys.pipeline import Recommender, prepare, train_and_save, train_model  # noqa: E402
+from recsys.recommend import PER_ALBUM, PER_ARTIST, Filters, scores  # noqa: E402
+
+MAX_SEEDS = 100  # track ids in one set of a batch line
+SHOWN_UNKNOWN = 5  # unknown track ids an error names
+SONG_FIELDS = {  # a song's field in a JSON answer → its column in the track table
+    "track_id": "track_id", "title": "track_name", "artist": "track_artist", "album": "track_album_name",
+    "genre": "genre", "year": "release_year",
+}
+SEED_FIELDS = ("track_id", "title", "artist")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +48,6 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_train(args) -> int:
     # Imported here, as torch is: the other commands can do without it.
     from recsys import distributed
-    from recsys.train import train
 
     settings = {name: getattr(args, name) for name in SETTINGS if getattr(args, name) is not None}
     config = TrainConfig.preset(args.model, **settings)
@@ -38,7 +56,7 @@ def cmd_train(args) -> int:
     with distributed.process_group():
         catalogue = load_catalogue(args.data)
         if distributed.rank() > 0:  # only rank 0 reports and saves: the others lend it their share of each step
-            train(catalogue, config)
+            train_model(catalogue, config)
             return 0
         for line in catalogue.report.lines():
             _say(line)
@@ -50,16 +68,150 @@ def cmd_train(args) -> int:
 
 
 def cmd_recommend(args) -> int:
+    if args.batch is not None:
+        return _recommend_batch(args)
+    if args.out is not None:
+        args.usage_error("--out goes with --batch IN.jsonl")
     recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
-    matches, _ = recommender.search(args.query, limit=1)
-    if len(matches) == 0:
-        raise RecsysError(f"No song matches {args.query!r}; try part of the title or the artist's name.")
-    song = recommender.describe(matches).iloc[0]
+    filters = Filters(per_artist=args.per_artist, per_album=args.per_album)
+    if args.json:
+        reply = answer(recommender, Songs.of(recommender.catalogue.tracks), {"query": args.query}, args.k, filters)
+        print(json.dumps(reply, ensure_ascii=False))
+        return 0
+    seed = _match(recommender, args.query)
+    song = recommender.describe([seed]).iloc[0]
     print(f"{song.track_name} — {song.track_artist} ({song.track_album_name}) [{song.track_id}]")
-    table = recommender.neighbours_table(int(matches[0]), args.k)
-    for row in table.itertuples():
-        print(f"{row.rank:3d}. {row.similarity:6.3f}  {row.track_name} — {row.track_artist}  [{row.genre}]")
+    for row in recommender.neighbours_table(seed, args.k, filters).itertuples():
+        print(f"{row.rank:3d}. {row.score:.3f} (cos {row.cosine:.3f})  {row.track_name} — {row.track_artist}"
+              f"  [{row.genre}]")
     return 0
+
+
+def _recommend_batch(args) -> int:
+    """Answer every line of the --batch file into --out, one model load for all of them."""
+    if args.out is None:
+        args.usage_error("--batch needs --out OUT.jsonl, the file the answers go to")
+    if args.json:
+        args.usage_error("--json is for one query; --batch writes JSON lines already")
+    lines = _read_lines(Path(args.batch))
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
+    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
+    filters = Filters(per_artist=args.per_artist, per_album=args.per_album)
+    songs = Songs.of(recommender.catalogue.tracks)
+    answers = [answer_line(recommender, songs, line, args.k, filters) for line in lines if line.strip()]
+    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in answers)
+    try:
+        cache.write_atomically(out, lambda handle: handle.write(text.encode("utf-8")))
+    except OSError as err:
+        raise RecsysError(f"Cannot write {out}: {err.strerror or err}; choose another --out.") from None
+    failed = sum("error" in row for row in answers)
+    skipped = len(lines) - len(answers)
+    _say(f"wrote {out}: {len(answers) - failed:,} lines answered, {failed:,} with errors"
+         + (f" ({skipped:,} blank {'line' if skipped == 1 else 'lines'} skipped)" if skipped else ""))
+    return 0
+
+
+def _read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 JSON-lines file, or a RecsysError saying why it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RecsysError(f"Batch file {path} not found; give the path of a JSON-lines file.") from None
+    except UnicodeDecodeError:
+        raise RecsysError(f"Batch file {path} is not UTF-8 text; save it as UTF-8 JSON lines.") from None
+    except OSError as err:
+        raise RecsysError(f"Cannot read batch file {path}: {err.strerror or err}.") from None
+    # Split on newlines only: str.splitlines also breaks at U+2028, which JSON strings may hold.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def answer_line(recommender: Recommender, songs: "Songs", line: str, k: int, filters: Filters) -> dict:
+    """One output line for one input line: its answer, or {"input", "error"} with the message a person would see."""
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as err:
+        return {"input": line, "error": f"Not JSON ({err.msg}, column {err.colno}); write one object a line, "
+                                        'e.g. {"query": "title artist"}.'}
+    try:
+        return answer(recommender, songs, request, k, filters)
+    except RecsysError as err:
+        return {"input": request, "error": str(err)}
+
+
+def answer(recommender: Recommender, songs: "Songs", request, k: int, filters: Filters) -> dict:
+    """{"input", "seeds", "recommendations"} for a parsed request {"query": …} or {"track_ids": […]}, the
+    list neighbours_table gives; a RecsysError for a request that cannot be answered."""
+    seeds = _seeds(recommender, request)
+    # similar() ranks as neighbours_table does, without building a table: a batch line costs half as much.
+    tracks, chances = recommender.similar(seeds, k, filters)
+    cosines, _ = scores(recommender.embeddings.track, recommender.sound, seeds, tracks)
+    ranked = zip(tracks.tolist(), chances.tolist(), cosines.tolist())
+    return {
+        "input": request,
+        "seeds": [songs.shown(seed, SEED_FIELDS) for seed in seeds],
+        "recommendations": [{"rank": rank, **songs.shown(track), "score": round(chance, 4), "cosine": round(cosine, 4)}
+                            for rank, (track, chance, cosine) in enumerate(ranked, start=1)],
+    }
+
+
+@dataclass(frozen=True)
+class Songs:
+    """The track table's SONG_FIELDS as Python lists, read once: a batch line then looks its songs up for free."""
+
+    columns: dict[str, list]  # field → one JSON value per local track index
+
+    @classmethod
+    def of(cls, tracks: pd.DataFrame) -> "Songs":
+        columns = {field: tracks[column].tolist() for field, column in SONG_FIELDS.items()}
+        years = tracks["release_year"]
+        columns["year"] = years.astype("Int64").astype(object).where(years.notna(), None).tolist()
+        return cls(columns)
+
+    def shown(self, track: int, fields=tuple(SONG_FIELDS)) -> dict:
+        return {field: self.columns[field][track] for field in fields}
+
+
+def _seeds(recommender: Recommender, request) -> list[int]:
+    """The local track indices a request asks about: the song a query finds best, or a set of ids."""
+    if not isinstance(request, dict):
+        raise RecsysError('Each line must be a JSON object: {"query": "title artist"} or {"track_ids": ["…"]}.')
+    if ("query" in request) == ("track_ids" in request):
+        both = "query" in request
+        raise RecsysError(f'Give {"either" if both else "one of"} "query" (a title and/or artist) or "track_ids" '
+                          f'(a list of track ids){", not both" if both else ""}.')
+    if "query" in request:
+        return [_match(recommender, request["query"])]
+    return _known_tracks(recommender, request["track_ids"])
+
+
+def _match(recommender: Recommender, query) -> int:
+    """The local index of the song `query` finds best; a RecsysError if it finds none."""
+    if not isinstance(query, str):
+        raise RecsysError('"query" must be text: part of a title and/or an artist\'s name.')
+    matches, _ = recommender.search(query, limit=1)
+    if len(matches) == 0:
+        raise RecsysError(f"No song matches “{query}”; try part of the title or the artist's name.")
+    return int(matches[0])
+
+
+def _known_tracks(recommender: Recommender, track_ids) -> list[int]:
+    """The local indices of a set of track ids (repeats dropped), or a RecsysError naming what is wrong."""
+    if not isinstance(track_ids, list) or not track_ids or not all(isinstance(t, str) for t in track_ids):
+        raise RecsysError('"track_ids" must be a non-empty list of track ids, each a string.')
+    if len(track_ids) > MAX_SEEDS:
+        raise RecsysError(f"A set holds at most {MAX_SEEDS} track ids; this one has {len(track_ids):,}.")
+    track_ids = list(dict.fromkeys(track_ids))
+    tracks = recommender.catalogue.ids.track_index(track_ids)
+    unknown = [track_id for track_id, track in zip(track_ids, tracks) if track < 0]
+    if unknown:
+        more = len(unknown) - SHOWN_UNKNOWN
+        named = ", ".join(unknown[:SHOWN_UNKNOWN]) + (f" and {more} more" if more > 0 else "")
+        raise RecsysError(f"No song has the track id{'s' * (len(unknown) > 1)} {named}; "
+                          "check them against the songs file.")
+    return tracks.tolist()
 
 
 def cmd_export(args) -> int:
@@ -73,12 +225,22 @@ def cmd_export(args) -> int:
             np.savez(
                 handle,
                 track_ids=ids.track_ids.to_numpy(dtype=str), track_emb=emb.track,
-                playlist_ids=ids.playlist_ids.to_numpy(dtype=str), playlist_emb=emb.playlist,
+                playlist_ids=ids.playlist_ids.to_numpy(dtype=str),
+                playlist_emb=playlist_vectors(recommender.catalogue, emb.track),
             )
     except OSError as err:
         raise RecsysError(f"Cannot write {out}: {err.strerror or err}; choose another --out.") from None
     print(f"wrote {ids.num_tracks:,} track and {ids.num_playlists:,} playlist embeddings to {out}")
     return 0
+
+
+def playlist_vectors(catalogue: Catalogue, track_emb: np.ndarray) -> np.ndarray:
+    """(P, d) float32 unit vectors: each playlist's mean song vector, so that playlist · track ranks songs
+    as the app ranks them for a set (the kg model's own playlist vectors never learnt to); zeros for an
+    empty playlist."""
+    sums = np.zeros((catalogue.ids.num_playlists, track_emb.shape[1]), dtype=np.float32)  # (P, d)
+    np.add.at(sums, catalogue.edge_playlist, track_emb[catalogue.edge_track])  # (E, d) summed by playlist
+    return l2_normalise(sums)  # the mean points where the sum does
 
 
 def cmd_evaluate(args) -> int:
@@ -134,10 +296,20 @@ def _parser() -> argparse.ArgumentParser:
         train.add_argument(f"--{flag.replace('_', '-')}", dest=dest, type=kind, help=f"{text} (default: the model's preset)")
     train.set_defaults(command=cmd_train)
 
-    recommend = commands.add_parser("recommend", parents=[common], help="songs most like the one a query finds")
-    recommend.add_argument("query", help='a title and/or artist, typos allowed, e.g. "blinding lites"')
+    recommend = commands.add_parser("recommend", parents=[common],
+                                    help="songs most like the one a query finds, or for each line of a file")
+    asked = recommend.add_mutually_exclusive_group(required=True)
+    asked.add_argument("query", nargs="?", help='a title and/or artist, typos allowed, e.g. "blinding lites"')
+    asked.add_argument("--batch", metavar="IN.jsonl",
+                       help='a file of JSON lines, each {"query": "title artist"} or {"track_ids": ["…", …]}')
+    recommend.add_argument("--out", metavar="OUT.jsonl", help="with --batch: where the answers go, one line each")
+    recommend.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     recommend.add_argument("-k", type=int, default=10, choices=range(1, 101), metavar="K", help="how many (1–100)")
-    recommend.set_defaults(command=cmd_recommend)
+    recommend.add_argument("--per-artist", type=_cap, default=PER_ARTIST, metavar="N",
+                           help=f"at most N songs by one artist (0: no cap; default {PER_ARTIST})")
+    recommend.add_argument("--per-album", type=_cap, default=PER_ALBUM, metavar="N",
+                           help=f"at most N songs from one album (0: no cap; default {PER_ALBUM})")
+    recommend.set_defaults(command=cmd_recommend, usage_error=recommend.error)
 
     export = commands.add_parser("export", parents=[common], help="write the current embeddings to an .npz file")
     export.add_argument("--out", required=True, help="output file, e.g. embeddings.npz")
@@ -173,6 +345,17 @@ SETTINGS = {
     "holdout": ("holdout", float, "share of each playlist's songs kept out to report validation Recall@10 per epoch"),
     "seed": ("seed", int, "random seed"),
 }
+
+
+def _cap(text: str) -> int:
+    """argparse type of --per-artist / --per-album: a whole number, 0 (no cap) or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0; use 0 for no cap")
+    return value
 
 
 def _say(text: str) -> None:

@@ -1,11 +1,17 @@
-"""recsys/cli.py: the three commands in-process, and errors as one 'error:' line with exit code 2."""
+"""recsys/cli.py: the commands in-process, and errors as one 'error:' line with exit code 2."""
+
+import json
+import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from recsys import cache
-from recsys.cli import main
+from recsys import cache, cli
+from recsys.cli import main, playlist_vectors
 from recsys.config import TrainConfig
+from recsys.pipeline import prepare
+from recsys.recommend import Filters
 from tests.conftest import COLUMNS, two_playlist_rows
 
 TRAIN_FAST = ["--epochs", "3", "--hidden-dim", "16", "--out-dim", "8"]
@@ -55,7 +61,9 @@ def test_recommend_prints_the_match_then_k_ranked_lines(trained, capsys):
     assert len(lines) == 4
     assert lines[0] == "Song a2 — Artist a2 (Album a2) [a2]"
     for rank, line in enumerate(lines[1:], start=1):
-        assert line.lstrip().startswith(f"{rank}. ")
+        # e.g. "  1. 0.873 (cos 0.962)  Song a4 — Artist a4  [rock]": the chance people read, then the raw cosine
+        number = r"-?[01]\.\d{3}"
+        assert re.fullmatch(rf" *{rank}\. {number} \(cos {number}\)  Song \w+ — Artist \w+  \[\w+\]", line), line
         assert "Song a2 —" not in line
     assert "training" not in err  # served from the model `train` saved
 
@@ -89,16 +97,40 @@ def test_export_writes_row_aligned_embeddings(trained, tmp_path, capsys):
 
 
 def test_export_rows_match_the_recommender(trained, two_playlists_csv, tmp_path, capsys):
-    from recsys.pipeline import prepare
-
     out_file = tmp_path / "x.npz"
     assert main(["export", "--out", str(out_file), *trained]) == 0
     recommender = prepare(two_playlists_csv, tmp_path / "cache")
     with np.load(out_file, allow_pickle=False) as archive:
-        order = recommender.catalogue.ids.track_index(archive["track_ids"])
-        np.testing.assert_array_equal(archive["track_emb"], recommender.embeddings.track[order])
-        playlist_order = recommender.catalogue.ids.playlist_index(archive["playlist_ids"])
-        np.testing.assert_array_equal(archive["playlist_emb"], recommender.embeddings.playlist[playlist_order])
+        track_ids, track_emb = archive["track_ids"], archive["track_emb"]
+        playlist_ids, playlist_emb = archive["playlist_ids"], archive["playlist_emb"]
+    order = recommender.catalogue.ids.track_index(track_ids)
+    np.testing.assert_array_equal(track_emb, recommender.embeddings.track[order])
+    for playlist_id, vector in zip(playlist_ids, playlist_emb):  # plA holds a0..a5, plB b0..b5
+        mean = track_emb[np.char.startswith(track_ids, playlist_id[-1].lower())].mean(axis=0)
+        np.testing.assert_allclose(vector, mean / np.linalg.norm(mean), atol=1e-6)
+
+
+def test_exported_playlist_vectors_score_their_own_songs_first(two_playlists_csv, tmp_path, capsys):
+    """Regression: export wrote the kg model's playlist vectors, never trained to score songs (playlist ·
+    track AUC 0.49 on the shipped data). Each playlist's vector must now rank its own songs above the other's."""
+    common = ["--data", str(two_playlists_csv), "--cache-dir", str(tmp_path / "cache")]
+    assert main(["train", *common, "--epochs", "50", "--out-dim", "8"]) == 0  # the known answer of test_train
+    out_file = tmp_path / "x.npz"
+    assert main(["export", "--out", str(out_file), *common]) == 0
+    with np.load(out_file, allow_pickle=False) as archive:
+        track_ids, scores = archive["track_ids"], archive["playlist_emb"] @ archive["track_emb"].T  # (P, T)
+        playlist_ids = archive["playlist_ids"]
+    for playlist_id, row in zip(playlist_ids, scores):
+        own = np.char.startswith(track_ids, playlist_id[-1].lower())
+        assert row[own].min() > row[~own].max(), playlist_id
+
+
+def test_playlist_vectors_are_unit_means_and_zero_for_an_empty_playlist():
+    track_emb = np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32)
+    catalogue = SimpleNamespace(ids=SimpleNamespace(num_playlists=3), edge_playlist=np.array([0, 0, 1]),
+                                edge_track=np.array([0, 1, 2]))
+    np.testing.assert_allclose(playlist_vectors(catalogue, track_emb), [[0.5**0.5, 0.5**0.5], [1, 0], [0, 0]],
+                               atol=1e-6)
 
 
 def test_export_into_a_missing_folder_is_an_error(trained, tmp_path, capsys):
@@ -152,3 +184,209 @@ def test_k_out_of_range_is_rejected_by_argparse(trained, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["recommend", "song a1", "-k", "0", *trained])
     assert exit_info.value.code == 2
+
+
+# --- recommend --json, --batch, and the caps ---------------------------------------------------------
+
+RECOMMENDATION_KEYS = ["rank", "track_id", "title", "artist", "album", "genre", "year", "score", "cosine"]
+
+
+def expected_answer(csv, cache_dir, seeds, k: int = 10, filters: Filters = Filters()) -> list[dict]:
+    """What the recommender itself ranks for `seeds` (track ids), as the JSON recommendations should carry it."""
+    recommender = prepare(csv, cache_dir)
+    tracks = recommender.catalogue.ids.track_index(seeds).tolist()
+    table = recommender.neighbours_table(tracks if len(tracks) > 1 else tracks[0], k, filters)
+    return [{"rank": row.rank, "track_id": row.track_id, "score": round(row.score, 4), "cosine": round(row.cosine, 4)}
+            for row in table.itertuples()]
+
+
+def summary(recommendations: list[dict]) -> list[dict]:
+    return [{key: row[key] for key in ("rank", "track_id", "score", "cosine")} for row in recommendations]
+
+
+def test_recommend_json_prints_one_object_ranked_as_the_recommender_ranks(trained, two_playlists_csv, tmp_path,
+                                                                           capsys):
+    assert main(["recommend", "song a2 artist a2", "-k", "4", "--json", *trained]) == 0
+    out, _ = capsys.readouterr()
+    assert len(out.strip().splitlines()) == 1
+    answer = json.loads(out)
+    assert list(answer) == ["input", "seeds", "recommendations"]
+    assert answer["input"] == {"query": "song a2 artist a2"}
+    assert answer["seeds"] == [{"track_id": "a2", "title": "Song a2", "artist": "Artist a2"}]
+    rows = answer["recommendations"]
+    assert [list(row) for row in rows] == [RECOMMENDATION_KEYS] * 4
+    assert [row["rank"] for row in rows] == [1, 2, 3, 4]
+    scores = [row["score"] for row in rows]
+    assert scores == sorted(scores, reverse=True) and all(0 <= score <= 1 for score in scores)
+    assert summary(rows) == expected_answer(two_playlists_csv, tmp_path / "cache", ["a2"], k=4)
+    first = rows[0]
+    assert first["title"] == f"Song {first['track_id']}" and first["artist"] == f"Artist {first['track_id']}"
+    assert first["album"] == f"Album {first['track_id']}" and first["genre"] in ("rock", "rap")
+    assert first["year"] is None  # this file has no release dates
+
+
+def test_recommend_json_for_a_query_matching_nothing_is_one_error_line(trained, capsys):
+    assert main(["recommend", "qzxjvvkw", "--json", *trained]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_error_line(err, "No song matches “qzxjvvkw”")
+
+
+def run_batch(lines: list[str], common: list[str], tmp_path, *options: str) -> tuple[int, list[dict]]:
+    """`recommend --batch` over `lines`; (exit code, the output file's parsed lines)."""
+    batch, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    batch.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    code = main(["recommend", "--batch", str(batch), "--out", str(out), *options, *common])
+    return code, [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+TOO_MANY = {"track_ids": [f"a{i % 6}" for i in range(101)]}
+BATCH = [  # (input line, the error it must get, or None for an answer)
+    ('{"query": "song a2 artist a2"}', None),
+    ("not json at all", "Not JSON (Expecting value, column 1)"),
+    ("[1, 2]", "Each line must be a JSON object"),
+    ("{}", 'Give one of "query" (a title and/or artist) or "track_ids"'),
+    ('{"query": "song a1", "track_ids": ["a1"]}', 'Give either "query" (a title and/or artist) or "track_ids" (a list '
+                                                  "of track ids), not both."),
+    ('{"query": "qzxjvvkw"}', "No song matches “qzxjvvkw”; try part of the title or the artist's name."),
+    ("", None),  # blank: skipped, no output line
+    ('{"query": "   "}', "Type part of a song title or an artist's name to search."),
+    (json.dumps({"query": "x" * 201}), "That search is 201 characters long; use at most 200"),
+    ('{"query": 7}', '"query" must be text'),
+    ('{"track_ids": []}', '"track_ids" must be a non-empty list of track ids, each a string.'),
+    ('{"track_ids": "a1"}', '"track_ids" must be a non-empty list'),
+    ('{"track_ids": ["a1", 5]}', '"track_ids" must be a non-empty list'),
+    ('{"track_ids": ["a1", "n1", "n2", "n3", "n4", "n5", "n6", "n7"]}',
+     "No song has the track ids n1, n2, n3, n4, n5 and 2 more; check them against the songs file."),
+    ('{"track_ids": ["a1", "n1"]}', "No song has the track id n1; check"),
+    (json.dumps(TOO_MANY), "A set holds at most 100 track ids; this one has 101."),
+    ("   ", None),  # blank too
+    ('{"track_ids": ["b0", "b1", "b0"], "tag": 7}', None),
+]
+
+
+def test_batch_answers_every_line_in_order_and_an_error_never_stops_it(trained, two_playlists_csv, tmp_path, capsys,
+                                                                      monkeypatch):
+    loads = []
+    monkeypatch.setattr(cli, "prepare", lambda *args, **kwargs: loads.append(args) or prepare(*args, **kwargs))
+    code, answers = run_batch([line for line, _ in BATCH], trained, tmp_path, "-k", "3")
+    assert code == 0 and len(loads) == 1  # one model load for the whole batch
+    expected = [(line, error) for line, error in BATCH if line.strip()]
+    assert len(answers) == len(expected)
+    for answer, (line, error) in zip(answers, expected):
+        assert answer["input"] == (line if error and error.startswith("Not JSON") else json.loads(line))
+        if error is None:
+            assert "error" not in answer and len(answer["recommendations"]) == 3, answer
+        else:
+            assert list(answer) == ["input", "error"] and answer["error"].startswith(error), answer
+    cache_dir = tmp_path / "cache"
+    assert summary(answers[0]["recommendations"]) == expected_answer(two_playlists_csv, cache_dir, ["a2"], k=3)
+    mini_playlist = answers[-1]  # a set, scored as the app scores its mini playlist; the repeat counted once
+    assert [seed["track_id"] for seed in mini_playlist["seeds"]] == ["b0", "b1"]
+    assert summary(mini_playlist["recommendations"]) == expected_answer(two_playlists_csv, cache_dir, ["b0", "b1"], k=3)
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].endswith(": 2 lines answered, 14 with errors (2 blank lines skipped)")
+
+
+def test_batch_with_an_unreadable_input_fails_before_loading_any_model(tmp_path, two_playlists_csv, capsys):
+    """Nothing trained in this cache dir: had it loaded the model first, training would have printed."""
+    common = ["--data", str(two_playlists_csv), "--cache-dir", str(tmp_path / "cache")]
+    assert main(["recommend", "--batch", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o.jsonl"),
+                 *common]) == 2
+    assert_one_error_line(capsys.readouterr().err, "nope.jsonl", "not found")
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes('{"query": "señorita"}\n'.encode("latin-1"))
+    assert main(["recommend", "--batch", str(latin1), "--out", str(tmp_path / "o.jsonl"), *common]) == 2
+    assert_one_error_line(capsys.readouterr().err, "not UTF-8")
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_batch_into_a_missing_folder_is_an_error(trained, tmp_path, capsys):
+    batch = tmp_path / "in.jsonl"
+    batch.write_text('{"query": "song a1"}\n')
+    assert main(["recommend", "--batch", str(batch), "--out", str(tmp_path / "no" / "o.jsonl"), *trained]) == 2
+    assert_one_error_line(capsys.readouterr().err, "does not exist")
+
+
+@pytest.mark.parametrize("make_target", ["folder", "read-only"])
+def test_batch_that_cannot_write_its_output_is_an_error_not_a_traceback(trained, tmp_path, capsys, refuse_writes,
+                                                                        make_target):
+    batch, out = tmp_path / "in.jsonl", tmp_path / "outputs" / "o.jsonl"
+    batch.write_text('{"query": "song a1"}\n')
+    out.parent.mkdir()
+    if make_target == "folder":
+        out.mkdir()
+    else:
+        refuse_writes(out.parent)
+    assert main(["recommend", "--batch", str(batch), "--out", str(out), *trained]) == 2
+    assert_one_error_line(capsys.readouterr().err, "Cannot write", "o.jsonl")
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ([], "one of the arguments query --batch is required"),
+    (["song a1", "--batch", "in.jsonl"], "not allowed with"),
+    (["--batch", "in.jsonl"], "--batch needs --out"),
+    (["song a1", "--out", "o.jsonl"], "--out goes with --batch"),
+    (["--batch", "in.jsonl", "--out", "o.jsonl", "--json"], "--json is for one query"),
+    (["song a1", "--per-artist", "-1"], "-1 is below 0; use 0 for no cap"),
+    (["song a1", "--per-album", "two"], "'two' is not a whole number"),
+])
+def test_recommend_argument_errors_exit_2_with_a_usage_line(tmp_path, capsys, arguments, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["recommend", *arguments, "--cache-dir", str(tmp_path)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ") and message in err, err
+
+
+def artist_rows() -> list[dict]:
+    """Artist X has six songs, x0..x2 on one album and x3..x5 each on its own; f0..f5 are six other
+    artists' songs. Every song shares a playlist with f0, so asking about f0 with k=11 lists them all
+    but for the caps, whatever the model learnt."""
+    rows = []
+    for i in range(6):
+        album = "X One" if i < 3 else f"X Single {i}"
+        rows.append({"track_id": f"x{i}", "track_artist": "Artist X", "track_album_id": album,
+                     "track_album_name": album, "playlist_id": "p1", "track_album_release_date": "2001-05-04"})
+        rows.append({"track_id": f"f{i}", "playlist_id": "p1", "track_album_release_date": "1999"})
+    rows.append({"track_id": "f0", "playlist_id": "p2"})
+    rows.append({"track_id": "x5", "playlist_id": "p2"})
+    return rows
+
+
+@pytest.fixture
+def many_by_one_artist(make_csv, tmp_path, capsys):
+    path = make_csv(artist_rows(), columns=COLUMNS + ("track_album_release_date",))
+    common = ["--data", str(path), "--cache-dir", str(tmp_path / "cache")]
+    assert main(["train", *common, *TRAIN_FAST]) == 0
+    capsys.readouterr()
+    return common
+
+
+@pytest.mark.parametrize("caps, by_x", [
+    ([], 2),  # the defaults: PER_ARTIST 2, PER_ALBUM 1
+    (["--per-artist", "1"], 1),
+    (["--per-artist", "0"], 4),  # no artist cap, but one song from "X One"
+    (["--per-artist", "0", "--per-album", "0"], 6),
+])
+def test_per_artist_and_per_album_caps_are_honoured(many_by_one_artist, tmp_path, capsys, caps, by_x):
+    assert main(["recommend", "song f0", "-k", "11", "--json", *caps, *many_by_one_artist]) == 0
+    rows = json.loads(capsys.readouterr().out)["recommendations"]
+    artists = [row["artist"] for row in rows]
+    assert artists.count("Artist X") == by_x
+    assert len(rows) == by_x + 5  # and all five other artists' songs
+    assert {row["year"] for row in rows} == ({2001, 1999} if by_x else {1999})
+    code, answers = run_batch(['{"query": "song f0"}', '{"track_ids": ["f0"]}'], many_by_one_artist, tmp_path,
+                              "-k", "11", *caps)
+    assert code == 0 and [answer["recommendations"] for answer in answers] == [rows, rows]
+    assert main(["recommend", "song f0", "-k", "11", *caps, *many_by_one_artist]) == 0
+    assert capsys.readouterr().out.count(" — Artist X  [") == by_x
+
+
+def test_k_sets_how_many_in_every_form(many_by_one_artist, tmp_path, capsys):
+    assert main(["recommend", "song f0", "-k", "3", "--json", *many_by_one_artist]) == 0
+    assert len(json.loads(capsys.readouterr().out)["recommendations"]) == 3
+    code, answers = run_batch(['{"track_ids": ["f0", "x0"]}'], many_by_one_artist, tmp_path, "-k", "2")
+    assert code == 0 and [row["rank"] for row in answers[0]["recommendations"]] == [1, 2]
+    assert main(["recommend", "song f0", "-k", "4", *many_by_one_artist]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 4
