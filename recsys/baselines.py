@@ -13,6 +13,7 @@ import torch
 from recsys.config import TrainConfig
 from recsys.embeddings import l2_normalise
 from recsys.load import Catalogue
+from recsys.recommend import sound_vectors
 
 BLOCK = 2048  # songs scored at once when finding neighbours: (BLOCK, T) floats at a time
 
@@ -115,8 +116,7 @@ class AudioFeatures(VectorModel):
 
     def fit(self, train, seed):
         super().fit(train, seed)
-        raw = train.features_raw
-        self._set_vectors((raw - raw.mean(axis=0)) / np.where(raw.std(axis=0) > 0, raw.std(axis=0), 1.0))
+        self._set_vectors(sound_vectors(train.features_raw))
         return self
 
 

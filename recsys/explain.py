@@ -17,7 +17,8 @@ from recsys.load import Catalogue
 
 MAX_HOPS = 6  # a longer chain explains nothing a person would recognise
 FEATURES_SHOWN = 3  # features listed as "agree" and as "differ"
-KINDS = ("playlist", "song", "artist", "album", "genre")  # in node-index order
+KINDS = ("playlist", "song", "artist", "album", "genre")
+CATEGORIES = [AUDIO_FEATURES.index("key"), AUDIO_FEATURES.index("mode")]  # in node-index order
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,10 @@ def feature_contrast(catalogue: Catalogue, query: int, other: int):
     """The FEATURES_SHOWN features where two songs are closest and where they differ most, judged on
     the 0–1 scaled features (so tempo does not outweigh valence) and reported in original units."""
     gap = np.abs(catalogue.features[query] - catalogue.features[other])  # (12,)
-    closest = np.argsort(gap, kind="stable")[:FEATURES_SHOWN]
-    furthest = np.argsort(-gap, kind="stable")[:FEATURES_SHOWN]
+    gap[CATEGORIES] = np.nan  # key and mode are categories: "closer" means nothing for them
+    amounts = np.flatnonzero(~np.isnan(gap))
+    closest = amounts[np.argsort(gap[amounts], kind="stable")][:FEATURES_SHOWN]
+    furthest = amounts[np.argsort(-gap[amounts], kind="stable")][:FEATURES_SHOWN]
     raw = catalogue.features_raw
 
     def describe(order):

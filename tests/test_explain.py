@@ -138,8 +138,9 @@ def test_agree_and_differ_are_judged_on_scaled_features_and_shown_in_raw_units(e
     }
     rows = [{"track_id": f"t{i}", **{name: v[i] for name, v in values.items()}} for i in range(3)]
     [why] = explain(rows, "t0", "t1")
-    # Ties keep AUDIO_FEATURES order: key, mode, speechiness all agree exactly; acousticness before tempo.
-    assert why.agree == (("key", 5.0, 5.0), ("mode", 1.0, 1.0), ("speechiness", 0.05, 0.05))
+    # Ties keep AUDIO_FEATURES order: speechiness, instrumentalness, liveness agree exactly; acousticness
+    # before tempo. Key and mode are categories, never "closest" or "furthest", though they agree too.
+    assert why.agree == (("speechiness", 0.05, 0.05), ("instrumentalness", 0.0, 0.0), ("liveness", 0.1, 0.1))
     assert why.differ == (("acousticness", 0.1, 0.9), ("tempo", 100.0, 190.0), ("danceability", 0.0, 0.9))
 
 
