@@ -11,9 +11,8 @@ import pandas as pd
 import torch
 
 from recsys.config import TrainConfig
-from recsys.embeddings import l2_normalise
+from recsys.embeddings import l2_normalise, sound_vectors
 from recsys.load import Catalogue
-from recsys.recommend import sound_vectors
 
 BLOCK = 2048  # songs scored at once when finding neighbours: (BLOCK, T) floats at a time
 

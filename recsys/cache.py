@@ -19,9 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from recsys.calibrate import Calibration
 from recsys.config import TrainConfig
-from recsys.embeddings import Embeddings
+from recsys.embeddings import Calibration, Embeddings
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 

@@ -1,12 +1,13 @@
 """The score a person reads: the chance that a playlist holding one song also holds another this
 similar, fitted by isotonic regression on playlist songs a model was not shown."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recsys.recommend import SOUND_WEIGHT, Groups, scores, sound_vectors
+from recsys.embeddings import Calibration, sound_vectors
+from recsys.recommend import SOUND_WEIGHT, Groups, scores
 
 if TYPE_CHECKING:  # the split, and training, are only needed when a model is calibrated
     from recsys.config import TrainConfig
@@ -17,18 +18,6 @@ QUERIES = 1000  # training songs of test playlists whose pairs the fit sees (a s
 NEAREST = 50  # each query's nearest songs, where the scores people see lie, and as many random ones
 BINS = 200  # equal-count bins of pairs the isotonic fit pools
 TOP = 1.0 + SOUND_WEIGHT  # the highest blended score there is: a song and itself
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """A strictly increasing map from the blended score to [0, 1], through (knot, chance) points:
-    the list's order is the order of its scores, and songs that score apart read apart."""
-
-    knots: tuple[float, ...] = (-TOP, TOP)
-    chances: tuple[float, ...] = (0.0, 1.0)
-
-    def __call__(self, blended) -> np.ndarray:
-        return np.interp(np.asarray(blended, dtype=np.float64), self.knots, self.chances)
 
 
 def held_out_calibration(catalogue: "Catalogue", config: "TrainConfig") -> Calibration:
@@ -49,8 +38,8 @@ def fit_calibration(song_scores, split: "Split", seed: int = 0) -> Calibration:
     and random songs not in a playlist with it, a pair counting as together when the other is held
     out of one of its playlists."""
     pair_scores, together = _pairs(song_scores, split, np.random.default_rng(seed))
-    if len(together) < BINS or together.all() or not together.any():
-        return Calibration()  # too little to fit: keep the order on a plain 0–1 scale
+    if len(together) < BINS or together.all() or not together.any() or np.ptp(pair_scores) == 0:
+        return Calibration()  # nothing to tell apart: keep the order, rescaled to 0–1
     return _isotonic(pair_scores, together)
 
 
@@ -101,9 +90,13 @@ def _isotonic(x: np.ndarray, y: np.ndarray) -> Calibration:
     centres = np.array([x[b].mean() for b in bins])
     rates, weights = _pool(np.array([y[b].mean() for b in bins]), np.array([len(b) for b in bins], dtype=float))
     ends = np.cumsum([len(w) for w in weights])
-    knots = [float(np.average(centres[end - len(w):end], weights=w)) for end, w in zip(ends, weights)]
+    knots = np.array([np.average(centres[end - len(w):end], weights=w) for end, w in zip(ends, weights)])
+    totals = np.array([w.sum() for w in weights])
+    # Tied scores can fill several bins: one knot per distinct score, its blocks' pooled rate.
+    knots, where = np.unique(knots, return_inverse=True)
+    rates = np.bincount(where, weights=np.asarray(rates) * totals) / np.bincount(where, weights=totals)
     low, high = min(-TOP, float(x.min()) - 1e-6), max(TOP, float(x.max()) + 1e-6)  # a baseline's scores may pass ±1
-    return Calibration((low, *knots, high), (0.0, *map(float, rates), 1.0))
+    return Calibration((low, *map(float, knots), high), (0.0, *map(float, rates), 1.0))
 
 
 def _pool(rates: np.ndarray, weights: np.ndarray) -> tuple[list[float], list[np.ndarray]]:

@@ -2,35 +2,20 @@
 
 import argparse
 import json
-import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-if "numpy" not in sys.modules:  # a fresh `python -m recsys`; OpenBLAS reads this once, as NumPy loads
-    # A recommendation's matrix–vector products are too small to share out, and OpenBLAS's idle
-    # threads spin between them: on two cores a 1,000-line batch took 16 s with them, 9 s without.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy as np
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from recsys import cache  # noqa: E402
-from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS, TrainConfig  # noqa: E402
-from recsys.embeddings import l2_normalise  # noqa: E402
-from recsys.errors import RecsysError  # noqa: E402
-from recsys.load import Catalogue, load_catalogue  # noqa: E402
-from recsys.pipeline import Recommender, prepare, train_and_save, train_model  # noqa: E402
-from recsys.recommend import PER_ALBUM, PER_ARTIST, Filters, scores  # noqa: E402
-
-MAX_SEEDS = 100  # track ids in one set of a batch line
-SHOWN_UNKNOWN = 5  # unknown track ids an error names
-SONG_FIELDS = {  # a song's field in a JSON answer → its column in the track table
-    "track_id": "track_id", "title": "track_name", "artist": "track_artist", "album": "track_album_name",
-    "genre": "genre", "year": "release_year",
-}
-SEED_FIELDS = ("track_id", "title", "artist")
+from recsys import cache
+from recsys.answers import Songs, answer, answer_line, match, read_lines
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS, TrainConfig
+from recsys.embeddings import playlist_vectors
+from recsys.errors import RecsysError
+from recsys.load import load_catalogue
+from recsys.pipeline import prepare, train_and_save, train_model
+from recsys.recommend import PER_ALBUM, PER_ARTIST, Filters
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +63,7 @@ def cmd_recommend(args) -> int:
         reply = answer(recommender, Songs.of(recommender.catalogue.tracks), {"query": args.query}, args.k, filters)
         print(json.dumps(reply, ensure_ascii=False))
         return 0
-    seed = _match(recommender, args.query)
+    seed = match(recommender, args.query)
     song = recommender.describe([seed]).iloc[0]
     print(f"{song.track_name} — {song.track_artist} ({song.track_album_name}) [{song.track_id}]")
     for row in recommender.neighbours_table(seed, args.k, filters).itertuples():
@@ -93,7 +78,7 @@ def _recommend_batch(args) -> int:
         args.usage_error("--batch needs --out OUT.jsonl, the file the answers go to")
     if args.json:
         args.usage_error("--json is for one query; --batch writes JSON lines already")
-    lines = _read_lines(Path(args.batch))
+    lines = read_lines(Path(args.batch))
     out = Path(args.out)
     if not out.parent.is_dir():
         raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
@@ -113,107 +98,6 @@ def _recommend_batch(args) -> int:
     return 0
 
 
-def _read_lines(path: Path) -> list[str]:
-    """The lines of a UTF-8 JSON-lines file, or a RecsysError saying why it cannot be read."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RecsysError(f"Batch file {path} not found; give the path of a JSON-lines file.") from None
-    except UnicodeDecodeError:
-        raise RecsysError(f"Batch file {path} is not UTF-8 text; save it as UTF-8 JSON lines.") from None
-    except OSError as err:
-        raise RecsysError(f"Cannot read batch file {path}: {err.strerror or err}.") from None
-    # Split on newlines only: str.splitlines also breaks at U+2028, which JSON strings may hold.
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-    return lines[:-1] if lines[-1] == "" else lines
-
-
-def answer_line(recommender: Recommender, songs: "Songs", line: str, k: int, filters: Filters) -> dict:
-    """One output line for one input line: its answer, or {"input", "error"} with the message a person would see."""
-    try:
-        request = json.loads(line)
-    except json.JSONDecodeError as err:
-        return {"input": line, "error": f"Not JSON ({err.msg}, column {err.colno}); write one object a line, "
-                                        'e.g. {"query": "title artist"}.'}
-    try:
-        return answer(recommender, songs, request, k, filters)
-    except RecsysError as err:
-        return {"input": request, "error": str(err)}
-
-
-def answer(recommender: Recommender, songs: "Songs", request, k: int, filters: Filters) -> dict:
-    """{"input", "seeds", "recommendations"} for a parsed request {"query": …} or {"track_ids": […]}, the
-    list neighbours_table gives; a RecsysError for a request that cannot be answered."""
-    seeds = _seeds(recommender, request)
-    # similar() ranks as neighbours_table does, without building a table: a batch line costs half as much.
-    tracks, chances = recommender.similar(seeds, k, filters)
-    cosines, _ = scores(recommender.embeddings.track, recommender.sound, seeds, tracks)
-    ranked = zip(tracks.tolist(), chances.tolist(), cosines.tolist())
-    return {
-        "input": request,
-        "seeds": [songs.shown(seed, SEED_FIELDS) for seed in seeds],
-        "recommendations": [{"rank": rank, **songs.shown(track), "score": round(chance, 4), "cosine": round(cosine, 4)}
-                            for rank, (track, chance, cosine) in enumerate(ranked, start=1)],
-    }
-
-
-@dataclass(frozen=True)
-class Songs:
-    """The track table's SONG_FIELDS as Python lists, read once: a batch line then looks its songs up for free."""
-
-    columns: dict[str, list]  # field → one JSON value per local track index
-
-    @classmethod
-    def of(cls, tracks: pd.DataFrame) -> "Songs":
-        columns = {field: tracks[column].tolist() for field, column in SONG_FIELDS.items()}
-        years = tracks["release_year"]
-        columns["year"] = years.astype("Int64").astype(object).where(years.notna(), None).tolist()
-        return cls(columns)
-
-    def shown(self, track: int, fields=tuple(SONG_FIELDS)) -> dict:
-        return {field: self.columns[field][track] for field in fields}
-
-
-def _seeds(recommender: Recommender, request) -> list[int]:
-    """The local track indices a request asks about: the song a query finds best, or a set of ids."""
-    if not isinstance(request, dict):
-        raise RecsysError('Each line must be a JSON object: {"query": "title artist"} or {"track_ids": ["…"]}.')
-    if ("query" in request) == ("track_ids" in request):
-        both = "query" in request
-        raise RecsysError(f'Give {"either" if both else "one of"} "query" (a title and/or artist) or "track_ids" '
-                          f'(a list of track ids){", not both" if both else ""}.')
-    if "query" in request:
-        return [_match(recommender, request["query"])]
-    return _known_tracks(recommender, request["track_ids"])
-
-
-def _match(recommender: Recommender, query) -> int:
-    """The local index of the song `query` finds best; a RecsysError if it finds none."""
-    if not isinstance(query, str):
-        raise RecsysError('"query" must be text: part of a title and/or an artist\'s name.')
-    matches, _ = recommender.search(query, limit=1)
-    if len(matches) == 0:
-        raise RecsysError(f"No song matches “{query}”; try part of the title or the artist's name.")
-    return int(matches[0])
-
-
-def _known_tracks(recommender: Recommender, track_ids) -> list[int]:
-    """The local indices of a set of track ids (repeats dropped), or a RecsysError naming what is wrong."""
-    if not isinstance(track_ids, list) or not track_ids or not all(isinstance(t, str) for t in track_ids):
-        raise RecsysError('"track_ids" must be a non-empty list of track ids, each a string.')
-    if len(track_ids) > MAX_SEEDS:
-        raise RecsysError(f"A set holds at most {MAX_SEEDS} track ids; this one has {len(track_ids):,}.")
-    track_ids = list(dict.fromkeys(track_ids))
-    tracks = recommender.catalogue.ids.track_index(track_ids)
-    unknown = [track_id for track_id, track in zip(track_ids, tracks) if track < 0]
-    if unknown:
-        more = len(unknown) - SHOWN_UNKNOWN
-        named = ", ".join(unknown[:SHOWN_UNKNOWN]) + (f" and {more} more" if more > 0 else "")
-        raise RecsysError(f"No song has the track id{'s' * (len(unknown) > 1)} {named}; "
-                          "check them against the songs file.")
-    return tracks.tolist()
-
-
 def cmd_export(args) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -226,21 +110,13 @@ def cmd_export(args) -> int:
                 handle,
                 track_ids=ids.track_ids.to_numpy(dtype=str), track_emb=emb.track,
                 playlist_ids=ids.playlist_ids.to_numpy(dtype=str),
-                playlist_emb=playlist_vectors(recommender.catalogue, emb.track),
+                playlist_emb=playlist_vectors(emb.track, recommender.catalogue.edge_playlist,
+                                              recommender.catalogue.edge_track, ids.num_playlists),
             )
     except OSError as err:
         raise RecsysError(f"Cannot write {out}: {err.strerror or err}; choose another --out.") from None
     print(f"wrote {ids.num_tracks:,} track and {ids.num_playlists:,} playlist embeddings to {out}")
     return 0
-
-
-def playlist_vectors(catalogue: Catalogue, track_emb: np.ndarray) -> np.ndarray:
-    """(P, d) float32 unit vectors: each playlist's mean song vector, so that playlist · track ranks songs
-    as the app ranks them for a set (the kg model's own playlist vectors never learnt to); zeros for an
-    empty playlist."""
-    sums = np.zeros((catalogue.ids.num_playlists, track_emb.shape[1]), dtype=np.float32)  # (P, d)
-    np.add.at(sums, catalogue.edge_playlist, track_emb[catalogue.edge_track])  # (E, d) summed by playlist
-    return l2_normalise(sums)  # the mean points where the sum does
 
 
 def cmd_evaluate(args) -> int:

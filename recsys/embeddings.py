@@ -4,7 +4,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from recsys.calibrate import Calibration
+
+@dataclass(frozen=True)
+class Calibration:
+    """A strictly increasing map from a list's blended score to [0, 1], through (knot, chance)
+    points (recsys.calibrate fits it): the list's order is the order of its scores, and songs that
+    score apart read apart. The default only rescales: a blended score lies within ±2."""
+
+    knots: tuple[float, ...] = (-2.0, 2.0)
+    chances: tuple[float, ...] = (0.0, 1.0)
+
+    def __call__(self, blended) -> np.ndarray:
+        return np.interp(np.asarray(blended, dtype=np.float64), self.knots, self.chances)
 
 
 @dataclass(frozen=True)
@@ -36,3 +47,17 @@ def l2_normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms > 0, norms, 1.0)
 
+
+def sound_vectors(features_raw: np.ndarray) -> np.ndarray:
+    """(T, 12) unit vectors of the standardised audio features: their cosine is how alike two songs sound."""
+    spread = features_raw.std(axis=0)
+    return l2_normalise((features_raw - features_raw.mean(axis=0)) / np.where(spread > 0, spread, 1.0))
+
+
+def playlist_vectors(track_emb: np.ndarray, edge_playlist: np.ndarray, edge_track: np.ndarray,
+                     num_playlists: int) -> np.ndarray:
+    """(P, d) unit vectors: each playlist's mean song vector, so that playlist · track ranks songs
+    as the app ranks them for a set; zeros for an empty playlist."""
+    sums = np.zeros((num_playlists, track_emb.shape[1]), dtype=np.float32)  # (P, d)
+    np.add.at(sums, edge_playlist, track_emb[edge_track])  # (E, d) summed by playlist
+    return l2_normalise(sums)  # the mean points where the sum does

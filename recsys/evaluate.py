@@ -17,7 +17,8 @@ from recsys.errors import RecsysError
 from recsys.load import Catalogue
 from recsys.calibrate import fit_calibration
 from recsys.metrics import CAPPED, genre_coherence, list_metrics, ranking_metrics, recall_at
-from recsys.recommend import SOUND_WEIGHT, Filters, Groups, pick, sound_vectors
+from recsys.embeddings import sound_vectors
+from recsys.recommend import Filters, Groups, shown_list, sound_bonus
 from recsys.split import Split, holdout_split
 
 MODELS: dict[str, Callable[[], Model]] = {
@@ -111,14 +112,14 @@ class EvaluationTask:
     def _as_shown(self, model: Model, song_scores: np.ndarray) -> dict:
         """List metrics of each playlist's list as the app would show it from this model, scores
         on the scale fitted to this model (recsys.calibrate) on this split."""
-        blended = song_scores + SOUND_WEIGHT * np.stack([self.sound[songs].mean(axis=0) for songs in self.sets]) @ self.sound.T
+        blended = song_scores + np.stack([sound_bonus(self.sound, songs) for songs in self.sets])
         calibration = fit_calibration(
-            lambda query: model.song_scores(np.array([query]))[0] + SOUND_WEIGHT * (self.sound @ self.sound[query]),
+            lambda query: model.song_scores(np.array([query]))[0] + sound_bonus(self.sound, [query]),
             self.split, self.seed)
         lists = np.full((len(self.sets), NEIGHBOURS), -1)
         for row, songs in enumerate(self.sets):
-            scores = np.where(self.exclude[row] | np.isin(self.groups.song, self.groups.song[songs]), -np.inf, blended[row])
-            picked = pick(scores, NEIGHBOURS, self.groups, Filters())
+            picked = shown_list(np.where(self.exclude[row], -np.inf, blended[row]), songs, NEIGHBOURS, self.groups,
+                                Filters())
             lists[row, :len(picked)] = picked
         shown = np.where(lists >= 0, calibration(np.take_along_axis(blended, np.maximum(lists, 0), axis=1)), np.nan)
         return self._list_metrics(lists, shown)

@@ -17,8 +17,8 @@ from recsys.load import Catalogue
 
 MAX_HOPS = 6  # a longer chain explains nothing a person would recognise
 FEATURES_SHOWN = 3  # features listed as "agree" and as "differ"
-KINDS = ("playlist", "song", "artist", "album", "genre")
-CATEGORIES = [AUDIO_FEATURES.index("key"), AUDIO_FEATURES.index("mode")]  # in node-index order
+KINDS = ("playlist", "song", "artist", "album", "genre")  # in node-index order
+CATEGORIES = [AUDIO_FEATURES.index("key"), AUDIO_FEATURES.index("mode")]  # features that are not amounts
 
 
 @dataclass(frozen=True)

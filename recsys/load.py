@@ -17,7 +17,6 @@ import pandas as pd
 
 from recsys.config import AUDIO_FEATURES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from recsys.entities import TrackLabels, codes, names_of, song_codes
-from recsys.entities import base_title  # noqa: F401 (public here too: the loader's song codes rest on it)
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 

@@ -41,14 +41,10 @@ def ranking_metrics(scores: np.ndarray, exclude: np.ndarray, pos_row: np.ndarray
 
 
 def capped_recall(top: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray) -> float:
-    """Mean over rows with positives of hits in `top` (B, k) / min(k, the row's positives)."""
-    k = top.shape[1]
-    positive = np.zeros((top.shape[0], int(max(top.max(initial=0), pos_col.max(initial=0))) + 1), dtype=bool)
-    positive[pos_row, pos_col] = True
-    hits = np.take_along_axis(positive, np.maximum(top, 0), axis=1) & (top >= 0)  # -1 pads a short list
-    counts = np.bincount(pos_row, minlength=top.shape[0])
+    """Mean over rows with positives of hits in `top` (B, k; -1 pads a short list) / min(k, the row's positives)."""
+    hits, counts = _hits(top, pos_row, pos_col)
     rows = counts > 0
-    return float((hits.sum(1)[rows] / np.minimum(k, counts[rows])).mean())
+    return float((hits.sum(1)[rows] / np.minimum(top.shape[1], counts[rows])).mean())
 
 
 def list_metrics(lists: np.ndarray, shown: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray,
@@ -56,10 +52,7 @@ def list_metrics(lists: np.ndarray, shown: np.ndarray, pos_row: np.ndarray, pos_
     """What a person sees in each row's list `lists` (B, k; -1 pads a short list) with the
     scores `shown` (B, k): accuracy under both Recall definitions, variety, ties and spread."""
     k = lists.shape[1]
-    counts = np.bincount(pos_row, minlength=len(lists))
-    positive = np.zeros((len(lists), num_tracks + 1), dtype=bool)  # the last column: padding, never positive
-    positive[pos_row, pos_col] = True
-    hits = np.take_along_axis(positive, np.where(lists >= 0, lists, num_tracks), axis=1)  # (B, k)
+    hits, counts = _hits(lists, pos_row, pos_col)
     rows = counts > 0
     ideal = np.cumsum(1 / np.log2(np.arange(k) + 2))[np.minimum(k, counts[rows]) - 1]
     valid = lists >= 0
@@ -75,6 +68,14 @@ def list_metrics(lists: np.ndarray, shown: np.ndarray, pos_row: np.ndarray, pos_
         "coverage@10": len(np.unique(lists[valid])) / num_tracks,
         "mean popularity": float(np.nanmean(popularity[lists[valid]])),
     }
+
+
+def _hits(lists: np.ndarray, pos_row: np.ndarray, pos_col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(B, k) bool: each list entry is one of its row's positives (never a -1 pad); (B,) positives per row."""
+    positive = np.zeros((len(lists), int(max(lists.max(initial=0), pos_col.max(initial=0))) + 1), dtype=bool)
+    positive[pos_row, pos_col] = True
+    hits = np.take_along_axis(positive, np.maximum(lists, 0), axis=1) & (lists >= 0)
+    return hits, np.bincount(pos_row, minlength=len(lists))
 
 
 def tie_rate(shown: np.ndarray, valid: np.ndarray, decimals: int | None = None) -> float:

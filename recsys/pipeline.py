@@ -11,10 +11,10 @@ from recsys import cache
 from recsys.ann import EXACT_UP_TO, VectorIndex
 from recsys.calibrate import held_out_calibration
 from recsys.config import TrainConfig
-from recsys.embeddings import Embeddings
+from recsys.embeddings import Embeddings, sound_vectors
 from recsys.errors import NotSaved
 from recsys.load import Catalogue, load_catalogue
-from recsys.recommend import Filters, Groups, pick, scores, sound_vectors
+from recsys.recommend import Filters, Groups, scores, shown_list
 from recsys.search import SearchIndex
 
 Messages = Callable[[str], None]
@@ -49,8 +49,13 @@ class Recommender:
     def similar(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
         """The k songs most like the song (or set of songs) `seeds` that `filters` let through, as
         (local track indices, the chance people read), leaving out the seeds under any version."""
-        tracks, blended, _ = self._ranked(seeds, k, filters)
-        return tracks, self.embeddings.calibration(blended)
+        tracks, chances, _ = self.ranked(seeds, k, filters)
+        return tracks, chances
+
+    def ranked(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(tracks, the chance people read, the model's cosine) of the `similar` songs, best first."""
+        tracks, blended, cosine = self._ranked(seeds, k, filters)
+        return tracks, self.embeddings.calibration(blended), cosine
 
     def _ranked(self, seeds, k: int, filters: Filters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(tracks, blended scores, model cosines) of the list, best first."""
@@ -67,9 +72,8 @@ class Recommender:
         """_ranked over the `candidates` only, or over every song when None."""
         rows = slice(None) if candidates is None else candidates
         cosine, blended = scores(self.embeddings.track, self.sound, seeds, rows)
-        same_song = np.isin(self.groups.song[rows], self.groups.song[seeds])
-        blended[same_song | ~filters.allowed(self.catalogue, seeds, rows)] = -np.inf
-        picked = pick(blended, k, self.groups, filters, candidates)
+        blended[~filters.allowed(self.catalogue, seeds, rows)] = -np.inf
+        picked = shown_list(blended, seeds, k, self.groups, filters, candidates)
         tracks = picked if candidates is None else candidates[picked]
         return tracks, blended[picked], cosine[picked]
 
@@ -82,11 +86,11 @@ class Recommender:
     def neighbours_table(self, seeds, k: int = 10, filters: Filters = Filters()) -> pd.DataFrame:
         """The `similar` songs as a table: local index `track`, rank, metadata, `score` (the chance
         people read) and `cosine` (the model's raw similarity)."""
-        tracks, blended, cosine = self._ranked(seeds, k, filters)
+        tracks, chances, cosine = self.ranked(seeds, k, filters)
         table = self.describe(tracks)
         table.insert(0, "rank", np.arange(1, len(table) + 1))
         table.insert(0, "track", tracks)
-        table["score"] = self.embeddings.calibration(blended)
+        table["score"] = chances
         table["cosine"] = cosine.astype(float)
         return table
 

@@ -55,21 +55,27 @@ class Groups:
         return cls(*(tracks[column].to_numpy(dtype=np.int64) for column in ("song_code", "artist_code", "album_code")))
 
 
-def sound_vectors(features_raw: np.ndarray) -> np.ndarray:
-    """(T, 12) unit vectors of the standardised audio features: their cosine is how alike two songs sound."""
-    spread = features_raw.std(axis=0)
-    centred = (features_raw - features_raw.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    norms = np.linalg.norm(centred, axis=1, keepdims=True)
-    return (centred / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-
-
 def scores(track_emb: np.ndarray, sound: np.ndarray, seeds: Sequence[int], rows=slice(None)):
-    """(cosine, blended) of songs `rows` (default: all) with the seeds: each the mean over the seeds
-    (one dot product with their mean vector, the rows being unit length), blended = cosine +
-    SOUND_WEIGHT · sound cosine."""
+    """(cosine, blended) of songs `rows` (default: all) with the seeds: the mean cosine over the
+    seeds (one dot product with their mean vector, the rows being unit length), and that plus
+    sound_bonus."""
     seeds = np.asarray(seeds, dtype=np.int64)
     cosine = track_emb[rows] @ track_emb[seeds].mean(axis=0)  # (R,)
-    return cosine, cosine + SOUND_WEIGHT * (sound[rows] @ sound[seeds].mean(axis=0))
+    return cosine, cosine + sound_bonus(sound, seeds, rows)
+
+
+def sound_bonus(sound: np.ndarray, seeds, rows=slice(None)) -> np.ndarray:
+    """(R,) SOUND_WEIGHT · the mean sound cosine of songs `rows` with the seeds: what a list adds to
+    any model's score."""
+    return SOUND_WEIGHT * (sound[rows] @ sound[np.asarray(seeds, dtype=np.int64)].mean(axis=0))
+
+
+def shown_list(blended: np.ndarray, seeds, k: int, groups: Groups, filters: Filters, rows=None) -> np.ndarray:
+    """Positions in `blended` (scores of `rows`, default every track) of the list as shown: the
+    seeds under any version left out, then `pick`."""
+    songs = groups.song if rows is None else groups.song[rows]
+    blended = np.where(np.isin(songs, groups.song[np.asarray(seeds, dtype=np.int64)]), -np.inf, blended)
+    return pick(blended, k, groups, filters, rows)
 
 
 def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None) -> np.ndarray:

@@ -42,7 +42,6 @@ class SearchIndex:
 
     choices: list[str]  # normalised "title artist", one per local track index
     titles: np.ndarray  # (T,) normalised titles, to rank an exact title match first
-    song_key: np.ndarray  # (T,) int: the tracks' song_code, shared by one song's versions and releases
     display_key: np.ndarray  # (T,) int: tracks with the same title, artist and album share it
     popularity: np.ndarray  # (T,) float: tie-break, the better-known song first
     grams: np.ndarray  # sorted trigram codes
@@ -51,8 +50,7 @@ class SearchIndex:
 
     @classmethod
     def build(cls, tracks: pd.DataFrame) -> "SearchIndex":
-        """Index a track table with track_name, track_artist, track_album_name, track_popularity and
-        song_code (recsys.entities.song_codes)."""
+        """Index a track table with track_name, track_artist, track_album_name, track_popularity."""
         title = normalise(tracks["track_name"]).reset_index(drop=True)
         artist = normalise(tracks["track_artist"]).reset_index(drop=True)
         choices = (title + " " + artist).str.strip()
@@ -64,8 +62,8 @@ class SearchIndex:
         first = np.flatnonzero(np.diff(pairs >> 32, prepend=-1))  # where each code's run starts
         grams, offsets = (pairs >> 32)[first], np.append(first, len(pairs))
         popularity = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
-        return cls(choices.tolist(), title.to_numpy(dtype=object), tracks["song_code"].to_numpy(dtype=np.int64),
-                   pd.factorize(shown)[0], popularity, grams, pairs & 0xFFFFFFFF, offsets)
+        return cls(choices.tolist(), title.to_numpy(dtype=object), pd.factorize(shown)[0], popularity, grams,
+                   pairs & 0xFFFFFFFF, offsets)
 
     def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """Best matches first as (local track indices, scores 0–100 in steps of 5); empty if nothing matches.

@@ -13,7 +13,7 @@ import pytest
 
 from recsys import cache
 from recsys.config import TrainConfig
-from recsys.embeddings import Embeddings
+from recsys.embeddings import Calibration, Embeddings
 from recsys.ids import IdMap
 
 CONFIG = TrainConfig(epochs=3, hidden_dim=16, out_dim=4, seed=0)
@@ -316,3 +316,13 @@ def test_an_index_is_read_back_only_for_the_vectors_it_files_and_only_intact(tmp
     assert cache.load_index(path, vectors) is None
     path.write_bytes(b"not an archive")
     assert cache.load_index(path, vectors) is None
+
+
+def test_the_score_scale_is_kept_with_the_vectors(tmp_path, two_playlists):
+    config = TrainConfig(epochs=1)
+    embeddings = Embeddings.from_raw(np.eye(12, 4), np.eye(2, 4)).with_calibration(
+        Calibration((-2.0, 0.3, 0.8, 2.0), (0.0, 0.1, 0.6, 1.0)))
+    path = tmp_path / "m.npz"
+    cache.save(path, embeddings, two_playlists.ids, "digest", config)
+    loaded, why = cache.load(path, two_playlists.ids, "digest", config)
+    assert why == "" and loaded.calibration == embeddings.calibration

@@ -2,13 +2,12 @@
 
 import json
 import re
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from recsys import cache, cli
-from recsys.cli import main, playlist_vectors
+from recsys.cli import main
 from recsys.config import TrainConfig
 from recsys.pipeline import prepare
 from recsys.recommend import Filters
@@ -123,14 +122,6 @@ def test_exported_playlist_vectors_score_their_own_songs_first(two_playlists_csv
     for playlist_id, row in zip(playlist_ids, scores):
         own = np.char.startswith(track_ids, playlist_id[-1].lower())
         assert row[own].min() > row[~own].max(), playlist_id
-
-
-def test_playlist_vectors_are_unit_means_and_zero_for_an_empty_playlist():
-    track_emb = np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32)
-    catalogue = SimpleNamespace(ids=SimpleNamespace(num_playlists=3), edge_playlist=np.array([0, 0, 1]),
-                                edge_track=np.array([0, 1, 2]))
-    np.testing.assert_allclose(playlist_vectors(catalogue, track_emb), [[0.5**0.5, 0.5**0.5], [1, 0], [0, 0]],
-                               atol=1e-6)
 
 
 def test_export_into_a_missing_folder_is_an_error(trained, tmp_path, capsys):

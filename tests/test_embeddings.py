@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from recsys.embeddings import Embeddings, l2_normalise
+from recsys.embeddings import Embeddings, l2_normalise, playlist_vectors, sound_vectors
 
 
 def test_l2_normalise_gives_unit_rows_in_the_same_direction():
@@ -24,3 +24,15 @@ def test_from_raw_normalises_both_tables_and_keeps_the_losses_as_floats():
     np.testing.assert_array_equal(embeddings.playlist, [[0.0, 1.0]])
     assert embeddings.loss_history == (1.5, 1.0)
     assert all(type(x) is float for x in embeddings.loss_history)
+
+
+def test_playlist_vectors_are_unit_means_and_zero_for_an_empty_playlist():
+    track_emb = np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32)
+    vectors = playlist_vectors(track_emb, np.array([0, 0, 1]), np.array([0, 1, 2]), num_playlists=3)
+    np.testing.assert_allclose(vectors, [[0.5**0.5, 0.5**0.5], [1, 0], [0, 0]], atol=1e-6)
+
+
+def test_sound_vectors_are_unit_and_standardised():
+    raw = np.array([[1.0, 100.0], [3.0, 100.0], [2.0, 100.0]])  # the constant column says nothing
+    sound = sound_vectors(raw)
+    np.testing.assert_allclose(sound, [[-1, 0], [1, 0], [0, 0]], atol=1e-6)  # a zero row stays zero

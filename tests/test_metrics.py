@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from recsys.metrics import genre_coherence, ranking_metrics, recall_at
+from recsys.metrics import capped_recall, genre_coherence, list_metrics, ranking_metrics, recall_at
 
 # Row 0 ranks tracks 0..5 in order and has trained on track 0; its held-out tracks are 1 and 4,
 # ranked 1st and 4th of the five left. Row 1 ranks them in reverse, trained on track 5; its
@@ -69,3 +69,20 @@ def test_no_positive_at_all_gives_nan_not_zero():
     result = ranking_metrics(SCORES, EXCLUDE, np.array([], dtype=int), np.array([], dtype=int))
     assert set(result) >= {"recall@10", "ndcg@10", "auc"}
     assert all(np.isnan(value) for value in result.values())
+
+
+def test_recall_at_10_both_ways_on_a_known_answer():
+    """Row 0 holds out 20 songs and finds 5 in its ten: Recall@10 (hits / held-out) is 0.25, capped
+    (hits / min(10, held-out)) 0.5. Row 1 holds out 2 and finds 1 in a list cut short by a -1 pad: 0.5 both ways."""
+    lists = np.array([list(range(10)), [30, 40, -1, -1, -1, -1, -1, -1, -1, -1]])
+    pos_row = np.array([0] * 20 + [1, 1])
+    pos_col = np.array([*range(5), *range(100, 115), 30, 50])
+    shown = np.array([np.linspace(0.9, 0.1, 10), [0.5, 0.5, *[np.nan] * 8]])
+    metrics = list_metrics(lists, shown, pos_row, pos_col, artist=np.zeros(200, dtype=int),
+                           album=np.arange(200), popularity=np.full(200, 50.0), num_tracks=200)
+    assert metrics["recall@10"] == pytest.approx((0.25 + 0.5) / 2)
+    assert metrics["recall@10 (capped)"] == pytest.approx((0.5 + 0.5) / 2)
+    assert capped_recall(lists, pos_row, pos_col) == metrics["recall@10 (capped)"]
+    assert metrics["distinct artists"] == 1 and metrics["most from one album"] == 1
+    assert metrics["tie rate"] == 0.5  # row 1 shows 0.5 twice
+    assert metrics["score spread"] == pytest.approx(0.8)  # only full lists count

@@ -30,12 +30,7 @@ SONGS = [  # (title, artist, album, popularity)
 def index() -> SearchIndex:
     tracks = pd.DataFrame(SONGS, columns=["track_name", "track_artist", "track_album_name", "track_popularity"])
     tracks.index = range(100, 100 + len(tracks))  # the index must not leak into local track numbers
-    return indexed(tracks)
-
-
-def indexed(tracks: pd.DataFrame) -> SearchIndex:
-    """The search index of a bare track table, its song codes made as the loader makes them."""
-    return SearchIndex.build(tracks.assign(song_code=song_codes(tracks)))
+    return SearchIndex.build(tracks)
 
 
 def titles(found: np.ndarray) -> list[tuple[str, str]]:
@@ -147,7 +142,7 @@ def test_different_songs_whose_title_and_artist_run_together_are_both_found():
         [("Love Me", "Harder", "Same Album", 50), ("Love", "Me Harder", "Same Album", 50)],
         columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
     )
-    found, _ = indexed(tracks).search("love me harder")
+    found, _ = SearchIndex.build(tracks).search("love me harder")
     assert sorted(found.tolist()) == [0, 1]
 
 
@@ -157,18 +152,18 @@ def test_a_song_titled_exactly_as_typed_beats_a_more_popular_partial_match():
         [("Na Onda", "Orochi", "Na Onda", 80), ("NA", "NA", "NA", 10)],
         columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
     )
-    found, _ = indexed(tracks).search("NA")
+    found, _ = SearchIndex.build(tracks).search("NA")
     assert list(found) == [1, 0]
 
 
 def test_a_catalogue_whose_names_are_all_empty_finds_nothing():
     tracks = pd.DataFrame({"track_name": ["", "  "], "track_artist": ["", ""], "track_album_name": ["", ""],
                            "track_popularity": ["", ""]})
-    found, scores = indexed(tracks).search("love")
+    found, scores = SearchIndex.build(tracks).search("love")
     assert len(found) == len(scores) == 0
 
 
-def test_versions_of_a_song_share_its_key_but_each_release_is_its_own_row():
+def test_versions_of_a_song_share_its_code_but_each_release_is_its_own_row():
     tracks = pd.DataFrame(
         [("Bohemian Rhapsody", "Queen", "A Night at the Opera", 80),
          ("Bohemian Rhapsody - Remastered 2011", "Queen", "A Night at the Opera (2011 Remaster)", 70),
@@ -176,7 +171,7 @@ def test_versions_of_a_song_share_its_key_but_each_release_is_its_own_row():
          ("Bohemian Rhapsody", "Panic! At The Disco", "Suicide Squad", 60)],
         columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
     )
-    index = indexed(tracks)
-    assert index.song_key[0] == index.song_key[1] == index.song_key[2] != index.song_key[3]
-    found, _ = index.search("bohemian rhapsody")
+    song = song_codes(tracks)
+    assert song[0] == song[1] == song[2] != song[3]
+    found, _ = SearchIndex.build(tracks).search("bohemian rhapsody")
     assert sorted(found.tolist()) == [0, 1, 2, 3]  # search still shows every release

@@ -17,7 +17,7 @@ from recsys.recommend import PER_ALBUM, PER_ARTIST, Filters
 from recsys.share import as_csv, as_m3u, score_decimals
 
 CAPS = [0, 1, 2, 3, 5]  # 0: no cap
-SCORE_MEANING = ("The chance that a playlist holding the song you chose also holds this one, as measured on "
+SCORE_MEANING = ("the chance that a playlist holding the song you chose also holds this one, as measured on "
                  "playlist songs the model was not shown. Cosine similarity, the model's raw number, is in the CSV.")
 # Material icons ship with Streamlit's own font; emoji would need a font the machine may not have.
 KIND_ICONS = {"song": ":material/music_note:", "playlist": ":material/queue_music:", "artist": ":material/mic:",
@@ -75,7 +75,7 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
             "score": score_column(table["score"]),
         },
     )
-    st.caption(f"Match: {SCORE_MEANING[0].lower()}{SCORE_MEANING[1:]}")
+    st.caption(f"Match: {SCORE_MEANING}")
     durations = rec.catalogue.features_raw[table["track"].to_numpy(), -1]  # duration_ms is the last feature
     left, right, _ = st.columns([1, 1.4, 2.6])
     file_name = _file_name(title)
@@ -88,7 +88,7 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
 
 def score_column(scores: pd.Series):
     """The score as a bar on 0–1 with as many decimals as tell the list's songs apart."""
-    return st.column_config.ProgressColumn("Match", help=SCORE_MEANING, format=f"%.{score_decimals(scores)}f",
+    return st.column_config.ProgressColumn("Match", help=f"Match: {SCORE_MEANING}", format=f"%.{score_decimals(scores)}f",
                                            min_value=0.0, max_value=1.0, width=100)
 
 
