@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from recsys.baselines import KnowledgeGraphModel  # noqa: E402
 from recsys.config import DEFAULT_DATA  # noqa: E402
+from recsys.embeddings import sound_vectors  # noqa: E402
 from recsys.evaluate import EvaluationTask  # noqa: E402
 from recsys.load import Catalogue, load_catalogue  # noqa: E402
 from recsys.metrics import ranking_metrics  # noqa: E402
@@ -63,8 +64,7 @@ class Signals:
         self.popularity = popularity.rank(pct=True).fillna(0.5).to_numpy()
         within = popularity.groupby(self.artist).rank(pct=True).where(self.artist >= 0)
         self.popularity_in_artist = within.fillna(0.5).to_numpy()
-        sound = (catalogue.features_raw - catalogue.features_raw.mean(0)) / catalogue.features_raw.std(0)
-        self.sound = sound / np.linalg.norm(sound, axis=1, keepdims=True)
+        self.sound = sound_vectors(catalogue.features_raw)
         songs_by = np.bincount(self.artist + 1)[self.artist + 1]  # shifted past -1
         self.artist_size = np.log1p(np.where(self.artist >= 0, songs_by, 1))  # no artist: a song of its own
         self.subgenre = catalogue.playlists["subgenre_code"].to_numpy()
