@@ -93,9 +93,10 @@ class EvaluationTask:
         common = {"seed": self.seed, "model": name, "fit_seconds": fit_seconds}
         rows = []
         song_scores = model.set_scores(self.sets)
+        raw_lists = self._raw_lists(song_scores)
         for subset, metrics in self._by_subset(song_scores).items():
             if subset == "all":
-                metrics |= {m: self._raw_lists(song_scores)[m] for m in LIST_METRICS}
+                metrics |= {m: raw_lists[m] for m in LIST_METRICS}
             rows.append({**common, "view": VIEWS[0], "subset": subset, **metrics, "genre_coherence": coherence})
         rows.append({**common, "view": AS_SHOWN, "subset": "all", **self._as_shown(model, song_scores),
                      "genre_coherence": coherence})
@@ -106,7 +107,8 @@ class EvaluationTask:
     def _raw_lists(self, song_scores: np.ndarray) -> dict:
         """List metrics of each playlist's plain top 10, scores shown as they are."""
         masked = np.where(self.exclude, -np.inf, song_scores)
-        lists = np.argsort(-masked, axis=1, kind="stable")[:, :NEIGHBOURS]
+        top = np.argpartition(-masked, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]  # (B, 10), unordered
+        lists = np.take_along_axis(top, np.argsort(-np.take_along_axis(masked, top, axis=1), axis=1, kind="stable"), axis=1)
         return self._list_metrics(lists, np.take_along_axis(masked, lists, axis=1))
 
     def _as_shown(self, model: Model, song_scores: np.ndarray) -> dict:
