@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from recsys.embeddings import Calibration, sound_vectors
-from recsys.recommend import SOUND_WEIGHT, Groups, scores
+from recsys.recommend import SOUND_WEIGHT, Groups
 
 if TYPE_CHECKING:  # the split, and training, are only needed when a model is calibrated
     from recsys.config import TrainConfig
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the split, and training, are only needed when a model is ca
 QUERIES = 1000  # training songs of test playlists whose pairs the fit sees (a seeded sample)
 NEAREST = 50  # each query's nearest songs, where the scores people see lie, and as many random ones
 BINS = 200  # equal-count bins of pairs the isotonic fit pools
+BLOCK = 128  # queries scored at once: (BLOCK, T) floats
 TOP = 1.0 + SOUND_WEIGHT  # the highest blended score there is: a song and itself
 
 
@@ -29,21 +30,21 @@ def held_out_calibration(catalogue: "Catalogue", config: "TrainConfig") -> Calib
     split = holdout_split(catalogue, config.seed)
     vectors = train(split.train, replace(config, holdout=0.0)).track
     sound = sound_vectors(catalogue.features_raw)
-    return fit_calibration(lambda query: scores(vectors, sound, [query])[1], split, config.seed)
+    return fit_calibration(lambda tracks: vectors[tracks] @ vectors.T, sound, split, config.seed)
 
 
-def fit_calibration(song_scores, split: "Split", seed: int = 0) -> Calibration:
-    """Fitted on `split`'s held-out songs with `song_scores(track) -> (T,)` blended scores from a
-    model trained on `split.train` alone: a training song of a test playlist against its nearest
-    and random songs not in a playlist with it, a pair counting as together when the other is held
-    out of one of its playlists."""
-    pair_scores, together = _pairs(song_scores, split, np.random.default_rng(seed))
+def fit_calibration(song_scores, sound: np.ndarray, split: "Split", seed: int = 0) -> Calibration:
+    """Fitted on `split`'s held-out songs with `song_scores(tracks) -> (len(tracks), T)` from a
+    model trained on `split.train` alone, the sound bonus added as a list adds it: a training song
+    of a test playlist against its nearest and random songs not in a playlist with it, a pair
+    counting as together when the other is held out of one of its playlists."""
+    pair_scores, together = _pairs(song_scores, sound, split, np.random.default_rng(seed))
     if len(together) < BINS or together.all() or not together.any() or np.ptp(pair_scores) == 0:
         return Calibration()  # nothing to tell apart: keep the order, rescaled to 0–1
     return _isotonic(pair_scores, together)
 
 
-def _pairs(song_scores, split: "Split", rng: np.random.Generator):
+def _pairs(song_scores, sound: np.ndarray, split: "Split", rng: np.random.Generator):
     """(blended scores, held-out-together flags) of the sampled pairs."""
     train = split.train
     known = _co_members(train.edge_playlist, train.edge_track, train.ids.num_tracks)
@@ -54,15 +55,17 @@ def _pairs(song_scores, split: "Split", rng: np.random.Generator):
     queries = rng.choice(candidates, min(QUERIES, len(candidates)), replace=False) if len(candidates) else []
     song = Groups.of(train.tracks).song
     all_scores, all_flags = [], []
-    for query in queries:
-        blended = np.array(song_scores(query), dtype=np.float64)
-        blended[song == song[query]] = -np.inf  # itself and its other versions, as in a list
-        blended[known(query)] = -np.inf  # already together: nothing to predict
-        near = np.argpartition(-blended, NEAREST)[:NEAREST] if len(blended) > NEAREST else np.arange(len(blended))
-        others = np.concatenate([near, rng.integers(0, len(blended), NEAREST)])
-        others = others[np.isfinite(blended[others])]
-        all_scores.append(blended[others])
-        all_flags.append(np.isin(others, held(query)))
+    for start in range(0, len(queries), BLOCK):
+        block = np.asarray(queries[start:start + BLOCK], dtype=np.int64)
+        blended = np.array(song_scores(block), dtype=np.float64) + SOUND_WEIGHT * (sound[block] @ sound.T)  # (B, T)
+        for query, row in zip(block, blended):
+            row[song == song[query]] = -np.inf  # itself and its other versions, as in a list
+            row[known(query)] = -np.inf  # already together: nothing to predict
+            near = np.argpartition(-row, NEAREST)[:NEAREST] if len(row) > NEAREST else np.arange(len(row))
+            others = np.concatenate([near, rng.integers(0, len(row), NEAREST)])
+            others = others[np.isfinite(row[others])]
+            all_scores.append(row[others])
+            all_flags.append(np.isin(others, held(query)))
     if not all_scores:
         return np.empty(0), np.empty(0, dtype=bool)
     return np.concatenate(all_scores), np.concatenate(all_flags)

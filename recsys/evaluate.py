@@ -115,9 +115,7 @@ class EvaluationTask:
         """List metrics of each playlist's list as the app would show it from this model, scores
         on the scale fitted to this model (recsys.calibrate) on this split."""
         blended = song_scores + np.stack([sound_bonus(self.sound, songs) for songs in self.sets])
-        calibration = fit_calibration(
-            lambda query: model.song_scores(np.array([query]))[0] + sound_bonus(self.sound, [query]),
-            self.split, self.seed)
+        calibration = fit_calibration(model.song_scores, self.sound, self.split, self.seed)
         lists = np.full((len(self.sets), NEIGHBOURS), -1)
         for row, songs in enumerate(self.sets):
             picked = shown_list(np.where(self.exclude[row], -np.inf, blended[row]), songs, NEIGHBOURS, self.groups,

@@ -36,7 +36,8 @@ def test_an_order_that_the_data_contradicts_still_gives_a_rising_scale():
 
 def test_scores_that_tell_nothing_apart_keep_the_plain_scale(two_playlists):
     split = holdout_split(two_playlists, 0)
-    scale = fit_calibration(lambda query: np.zeros(two_playlists.ids.num_tracks), split)
+    no_sound = np.zeros((two_playlists.ids.num_tracks, 12))
+    scale = fit_calibration(lambda tracks: np.zeros((len(tracks), two_playlists.ids.num_tracks)), no_sound, split)
     assert scale == Calibration()
 
 

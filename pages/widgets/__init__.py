@@ -59,8 +59,8 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
     shown = table.assign(known=table["playlist_count"].map(knowledge_badge),
                          release_year=table["release_year"].map(lambda year: "" if pd.isna(year) else f"{year:.0f}"))
     st.dataframe(
-        shown[["rank", "track_name", "track_artist", "track_album_name", "release_year", "genre", "known",
-               "score"]],
+        # The score beside the title: on a phone the first three columns are all that fit.
+        shown[["rank", "track_name", "score", "track_artist", "track_album_name", "release_year", "genre", "known"]],
         hide_index=True,
         column_config={
             "rank": st.column_config.NumberColumn("#", width=30),
