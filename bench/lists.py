@@ -1,11 +1,16 @@
-"""The list as shown, on single-song lists of the served model: ties, the score's spread, variety.
+"""The list as shown: ties, spread and variety of the served model's single-song lists, and what
+the caps and the sound weight do to Recall@10 (capped) on the evaluation's splits.
 
-    python bench/lists.py [--songs 2000] [--cache-dir .cache]
+    python bench/lists.py [--songs 2000] [--cache-dir .cache] [--sweep-seeds 0 1 2]
 
 Draws a seeded sample of songs, builds each one's ten recommendations exactly as the search page
 does (Recommender.neighbours_table, default caps), and reports the share of lists in which two
 songs show the same score (at the app's precision and at three decimals), the mean gap between
 #1 and #10, and the variety the caps give. Trains the default model first if it is not cached.
+
+With --sweep-seeds it then trains the default model on each seed's split (as `evaluate` does,
+about 30 s each) and measures each test playlist's list with every sound weight and without each
+cap, scored as hits / min(10, held-out).
 """
 
 import argparse
@@ -16,9 +21,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA  # noqa: E402
-from recsys.metrics import tie_rate  # noqa: E402
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig  # noqa: E402
+from recsys.embeddings import sound_vectors  # noqa: E402
+from recsys.evaluate import NEIGHBOURS, EvaluationTask  # noqa: E402
+from recsys.load import load_catalogue  # noqa: E402
+from recsys.metrics import capped_recall, tie_rate  # noqa: E402
 from recsys.pipeline import prepare  # noqa: E402
+from recsys.recommend import Filters, Groups, pick, sound_bonus  # noqa: E402
+from recsys.split import holdout_split  # noqa: E402
+
+WEIGHTS = (0.0, 0.005, 0.01, 0.02, 0.05, 0.2)
+CAPS = {"no caps, every version": None, "one version per song only": Filters(per_artist=0, per_album=0),
+        "versions and the album cap": Filters(per_artist=0), "versions and the artist cap": Filters(per_album=0)}
 
 
 def main() -> None:
@@ -26,6 +40,7 @@ def main() -> None:
     parser.add_argument("--songs", type=int, default=2000)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
+    parser.add_argument("--sweep-seeds", type=int, nargs="*", default=[], metavar="N")
     args = parser.parse_args()
     rec = prepare(args.data, args.cache_dir, on_message=lambda text: print(text, file=sys.stderr))
     songs = np.random.default_rng(0).choice(len(rec.catalogue.tracks), args.songs, replace=False)
@@ -45,6 +60,33 @@ def main() -> None:
     print(f"distinct artists per list {np.mean([len(set(a)) for a in artists]):.2f}, most by one artist "
           f"{max(np.bincount(a[a >= 0]).max(initial=0) for a in artists)}, most from one album "
           f"{max(np.bincount(b[b >= 0]).max(initial=0) for b in albums)}")
+    for seed in args.sweep_seeds:
+        sweep(args.data, seed)
+
+
+def sweep(data: Path, seed: int) -> None:
+    """As-shown Recall@10 (capped) of the kg model on one seed's split, per sound weight and cap."""
+    from recsys.train import train
+
+    catalogue = load_catalogue(data)
+    task = EvaluationTask(catalogue, holdout_split(catalogue, seed), seed)
+    vectors = train(task.split.train, TrainConfig(seed=seed)).track
+    groups, sound = Groups.of(catalogue.tracks), sound_vectors(catalogue.features_raw)
+    cosine = np.stack([vectors[songs].mean(axis=0) for songs in task.sets]) @ vectors.T  # (B, T)
+
+    def recall(weight: float, filters: Filters | None) -> float:
+        lists = np.full((len(task.sets), NEIGHBOURS), -1)
+        for row, songs in enumerate(task.sets):
+            blended = np.where(task.exclude[row], -np.inf, cosine[row] + sound_bonus(sound, songs, weight=weight))
+            picked = (np.argsort(-blended)[:NEIGHBOURS] if filters is None
+                      else pick(blended, NEIGHBOURS, groups, filters, seeds=songs))
+            lists[row, :len(picked)] = picked
+        return capped_recall(lists, task.pos_row, task.pos_col)
+
+    for name, filters in CAPS.items():
+        print(f"seed {seed}, {name}, no sound: {recall(0.0, filters):.4f}")
+    print(f"seed {seed}, as shown (default caps), by sound weight: "
+          + ", ".join(f"{weight:g} → {recall(weight, Filters()):.4f}" for weight in WEIGHTS), flush=True)
 
 
 if __name__ == "__main__":

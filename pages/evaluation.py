@@ -15,7 +15,7 @@ st.caption(
     "AUC the chance a hidden song outranks one the playlist never had. Averages over three seeds."
 )
 running = st.session_state.get("evaluating", False)
-if st.button("Run the evaluation (about 4 minutes)", disabled=running):
+if st.button("Run the evaluation (about 7 minutes)", disabled=running):
     st.session_state.evaluating = True
     st.rerun()
 if running:

@@ -18,7 +18,7 @@ from recsys.load import Catalogue
 from recsys.calibrate import fit_calibration
 from recsys.metrics import CAPPED, genre_coherence, list_metrics, ranking_metrics, recall_at
 from recsys.embeddings import sound_vectors
-from recsys.recommend import Filters, Groups, shown_list, sound_bonus
+from recsys.recommend import Filters, Groups, pick, sound_bonus
 from recsys.split import Split, holdout_split
 
 MODELS: dict[str, Callable[[], Model]] = {
@@ -118,8 +118,8 @@ class EvaluationTask:
         calibration = fit_calibration(model.song_scores, self.sound, self.split, self.seed)
         lists = np.full((len(self.sets), NEIGHBOURS), -1)
         for row, songs in enumerate(self.sets):
-            picked = shown_list(np.where(self.exclude[row], -np.inf, blended[row]), songs, NEIGHBOURS, self.groups,
-                                Filters())
+            picked = pick(np.where(self.exclude[row], -np.inf, blended[row]), NEIGHBOURS, self.groups, Filters(),
+                          seeds=songs)
             lists[row, :len(picked)] = picked
         shown = np.where(lists >= 0, calibration(np.take_along_axis(blended, np.maximum(lists, 0), axis=1)), np.nan)
         return self._list_metrics(lists, shown)

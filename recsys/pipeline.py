@@ -14,7 +14,7 @@ from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings, sound_vectors
 from recsys.errors import NotSaved
 from recsys.load import Catalogue, load_catalogue
-from recsys.recommend import Filters, Groups, scores, shown_list
+from recsys.recommend import Filters, Groups, pick, scores
 from recsys.search import SearchIndex
 
 Messages = Callable[[str], None]
@@ -73,7 +73,7 @@ class Recommender:
         rows = slice(None) if candidates is None else candidates
         cosine, blended = scores(self.embeddings.track, self.sound, seeds, rows)
         blended[~filters.allowed(self.catalogue, seeds, rows)] = -np.inf
-        picked = shown_list(blended, seeds, k, self.groups, filters, candidates)
+        picked = pick(blended, k, self.groups, filters, candidates, seeds)
         tracks = picked if candidates is None else candidates[picked]
         return tracks, blended[picked], cosine[picked]
 

@@ -64,42 +64,36 @@ def scores(track_emb: np.ndarray, sound: np.ndarray, seeds: Sequence[int], rows=
     return cosine, cosine + sound_bonus(sound, seeds, rows)
 
 
-def sound_bonus(sound: np.ndarray, seeds, rows=slice(None)) -> np.ndarray:
-    """(R,) SOUND_WEIGHT · the mean sound cosine of songs `rows` with the seeds: what a list adds to
-    any model's score."""
-    return SOUND_WEIGHT * (sound[rows] @ sound[np.asarray(seeds, dtype=np.int64)].mean(axis=0))
+def sound_bonus(sound: np.ndarray, seeds, rows=slice(None), weight: float = SOUND_WEIGHT) -> np.ndarray:
+    """(R,) `weight` · the mean sound cosine of songs `rows` with the seeds: what a list adds to any
+    model's score."""
+    return weight * (sound[rows] @ sound[np.asarray(seeds, dtype=np.int64)].mean(axis=0))
 
 
-def shown_list(blended: np.ndarray, seeds, k: int, groups: Groups, filters: Filters, rows=None) -> np.ndarray:
-    """Positions in `blended` (scores of `rows`, default every track) of the list as shown: the
-    seeds under any version left out, then `pick`."""
-    songs = groups.song if rows is None else groups.song[rows]
-    blended = np.where(np.isin(songs, groups.song[np.asarray(seeds, dtype=np.int64)]), -np.inf, blended)
-    return pick(blended, k, groups, filters, rows)
-
-
-def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None) -> np.ndarray:
-    """Positions in `scores` of the k best finite ones, best first, keeping each song's best-scored
-    version only and at most `filters.per_artist` / `per_album` per artist and album. `rows` maps a
-    position to its track (default: position = track)."""
+def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None, seeds=()) -> np.ndarray:
+    """Positions in `scores` of the list as shown: the k best finite ones, best first, keeping each
+    song's best-scored version only, no version of the `seeds`, and at most `filters.per_artist` /
+    `per_album` per artist and album. `rows` maps a position to its track (default: position = track)."""
     finite = int(np.isfinite(scores).sum())
     if finite == 0 or k <= 0:
         return np.empty(0, dtype=np.int64)
     first = min(finite, max(20 * k, 200))  # enough nearly always; the rest is sorted only if needed
     order = np.argpartition(-scores, first - 1)[:first] if first < len(scores) else np.arange(len(scores))
     order = order[np.argsort(-scores[order], kind="stable")]
-    chosen = _varied(order, k, groups, filters, rows)
+    taken = set(groups.song[np.asarray(seeds, dtype=np.int64)].tolist())
+    chosen = _varied(order, k, groups, filters, rows, taken)
     if len(chosen) < k and first < finite:
         rest = np.argsort(-scores, kind="stable")[:finite]
-        chosen = _varied(rest, k, groups, filters, rows)
+        chosen = _varied(rest, k, groups, filters, rows, taken)
     return chosen
 
 
-def _varied(order: np.ndarray, k: int, groups: Groups, filters: Filters, rows) -> np.ndarray:
-    """The first k of `order` (best first) that keep one version per song and the caps."""
+def _varied(order: np.ndarray, k: int, groups: Groups, filters: Filters, rows, taken: set[int]) -> np.ndarray:
+    """The first k of `order` (best first) that keep one version per song, none of the songs
+    `taken`, and the caps."""
     tracks = order if rows is None else np.asarray(rows)[order]
     song, artist, album = groups.song[tracks], groups.artist[tracks], groups.album[tracks]
-    seen_songs: set[int] = set()
+    seen_songs = set(taken)
     per_artist: dict[int, int] = {}
     per_album: dict[int, int] = {}
     chosen = []

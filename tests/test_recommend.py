@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recsys.recommend import SOUND_WEIGHT, Filters, Groups, pick, scores, shown_list
+from recsys.recommend import SOUND_WEIGHT, Filters, Groups, pick, scores
 
 # Unit vectors at these angles (degrees): from track 0 the order is 1 (10°), 2 (30°), 3 (60°), 4 (90°), 5 (180°).
 ANGLES = np.radians([0, 10, 30, 60, 90, 180])
@@ -119,4 +119,4 @@ def test_the_list_as_shown_leaves_out_every_version_of_the_seeds():
     # 1 is another version of seed 0; 3 of seed 2. Neither may show, whatever its score.
     g = groups(song=[0, 0, 2, 2, 4, 5])
     blended = scores(EMB, SOUND, [0, 2])[1]
-    assert shown_list(blended, [0, 2], 4, g, Filters()).tolist() == [4, 5]
+    assert pick(blended, 4, g, Filters(), seeds=[0, 2]).tolist() == [4, 5]
