@@ -23,11 +23,12 @@ from recsys.config import TrainConfig
 from recsys.embeddings import Calibration, Embeddings
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
+from recsys.recommend import SOUND_WEIGHT
 
 # 2: a checksum over the arrays. 3: the kg model learns from year and popularity with another
 # loss, so its vectors from version 2 with the same settings are another model. 4: the score
-# scale (recsys.calibrate) is kept with the vectors.
-FORMAT_VERSION = 4
+# scale (recsys.calibrate) is kept with the vectors. 5: with the sound weight it was fitted for.
+FORMAT_VERSION = 5
 RECORD_FORMAT_VERSION = 1  # of the JSON records
 CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history", "knots", "chances")
 CURRENT_MODEL_FILE = "current-model.json"
@@ -60,6 +61,7 @@ def save(path: Path, embeddings: Embeddings, ids: IdMap, data_digest: str, confi
     """Write the embeddings and the ids they are aligned with, atomically."""
     arrays = {
         "format_version": np.array(FORMAT_VERSION),
+        "sound_weight": np.array(SOUND_WEIGHT),  # the score scale was fitted to lists blended with it
         "data_digest": np.array(data_digest),
         "config": np.array(config_json(config)),
         "track_ids": ids.track_ids.to_numpy(dtype=str),
@@ -139,6 +141,8 @@ def _mismatch(stored: dict, ids: IdMap, data_digest: str, config: TrainConfig) -
         return "older file format"
     if str(stored["checksum"]) != _checksum(stored):
         return "its checksum does not match: the file is damaged"
+    if float(stored["sound_weight"]) != SOUND_WEIGHT:
+        return "its score scale was fitted to another sound weight"
     if str(stored["data_digest"]) != data_digest:
         return "made from other data"
     if str(stored["config"]) != config_json(config):

@@ -115,6 +115,13 @@ def test_damage_that_still_unzips_fails_the_checksum(saved):
     assert loaded is None and "checksum" in why
 
 
+def test_a_score_scale_fitted_to_another_sound_weight_is_not_used(saved):
+    path, _ = saved
+    rewrite_archive(path, lambda arrays: arrays.__setitem__("sound_weight", np.array(0.5)))
+    loaded, why = cache.load(path, IDS, DIGEST, CONFIG)
+    assert loaded is None and "sound weight" in why
+
+
 def test_other_format_version_is_not_used(saved):
     path, _ = saved
     rewrite_archive(path, lambda arrays: arrays.__setitem__("format_version", np.array(cache.FORMAT_VERSION + 1)))
