@@ -57,9 +57,9 @@ def expected_headings(data: Path, queries: list[str]) -> dict[str, str]:
     index = SearchIndex.build(tracks)
     headings = {}
     for query in queries:
-        found, _ = index.search(query, 1)
-        if len(found):
-            song = tracks.iloc[int(found[0])]
+        found = index.search(query, 1)
+        if found.matched:
+            song = tracks.iloc[int(found.tracks[0])]
             headings[query] = f"10 songs like {song.track_name} by {song.track_artist}"
     return headings
 

@@ -5,6 +5,7 @@ import streamlit as st
 from pages import escape_markdown, menu, model_picker, recommender
 from pages.widgets import filter_controls, recommendation_list
 from recsys.errors import RecsysError
+from recsys.search import no_match_message
 
 menu()
 model_picker()
@@ -34,9 +35,11 @@ query = st.text_input("Add a song", placeholder="title or artist, e.g. dance mon
                       key="playlist-query")
 if query.strip():
     try:
-        matches, _ = rec.search(query, limit=5)
-        if len(matches) == 0:
-            st.warning(f"No song matches “{escape_markdown(query.strip()[:80])}”.")
+        found = rec.search(query, limit=5)
+        matches = found.tracks
+        if not found.matched:
+            st.warning(no_match_message(escape_markdown(query)) + " Did you mean one of these?")
+            matches = rec.suggest(query)
     except RecsysError as err:
         st.warning(escape_markdown(str(err)))
         matches = []

@@ -8,7 +8,9 @@ from pages import current_song, demo_mode, escape_markdown, menu, model_picker, 
 from pages.widgets import filter_controls, recommendation_list
 from recsys.charts import KEY_COLUMN, MODE_COLUMN, audio_radar, key_summary
 from recsys.errors import RecsysError
+from recsys.search import no_match_message
 
+TYPING_PAUSE = "400ms"  # a page run costs a few hundred ms: wait for a real pause, not every letter
 # Well-known songs for demos, as search queries: those the catalogue holds are offered.
 DEMO_QUERIES = ("blinding lights the weeknd", "shape of you ed sheeran", "bohemian rhapsody queen",
                 "billie jean michael jackson", "smells like teen spirit nirvana", "despacito luis fonsi",
@@ -34,18 +36,33 @@ def choose(catalogue, track: int) -> None:
     st.session_state["query"] = ""  # the box would otherwise name another song
 
 
+def did_you_mean(rec, query: str) -> None:
+    """The closest songs as buttons, however weak: one press makes it the song."""
+    suggestions = rec.suggest(query)
+    if len(suggestions) == 0:
+        st.caption("Try part of the title or the artist's name.")
+        return
+    st.caption("Did you mean")
+    for track in map(int, suggestions):
+        song = rec.catalogue.tracks.iloc[track]
+        st.button(escape_markdown(f"{song.track_name} — {song.track_artist}"), key=f"suggest-{track}",
+                  on_click=choose, args=(rec.catalogue, track))
+
+
 menu()
 model_picker()
 demo = demo_mode()
 st.title(":material/headphones: Find songs like the one you love")
 if demo:
     st.info(PLAIN_ACCOUNT)
+# live: the box commits when typing pauses, so the song and its list follow as a person types
+# and "did you mean" suggestions show while a word is half typed.
 query = st.text_input("Song title or artist", placeholder="e.g. blinding lites, senorita, without me eminem",
-                      max_chars=200, key="query", on_change=ask_for_best_match)
+                      max_chars=200, key="query", on_change=ask_for_best_match, live=TYPING_PAUSE)
 rec = recommender()  # after the search box, so a person can type while the model loads
 catalogue, report = rec.catalogue, rec.catalogue.report
 if demo:
-    famous = [int(found[0]) for found in (rec.search(q, limit=1)[0] for q in DEMO_QUERIES) if len(found)]
+    famous = [int(found.tracks[0]) for found in (rec.search(q, limit=1) for q in DEMO_QUERIES) if found.matched]
     st.caption("Try a famous song:")
     for column, track in zip(cycle(st.columns(4)), famous):  # rows of four: titles stay readable
         song = catalogue.tracks.iloc[track]
@@ -60,14 +77,15 @@ if report.repairs:
 track = current_song(catalogue)
 if query.strip():
     try:
-        matches, _ = rec.search(query, limit=10)
+        found = rec.search(query, limit=10)
     except RecsysError as err:
         st.warning(escape_markdown(str(err)))
         st.stop()
-    if len(matches) == 0:
-        st.warning(f"No song matches “{escape_markdown(query.strip()[:80])}”. Try part of the title or the artist's name.")
+    if not found.matched:  # a weak best match is not what the person meant: ask, and recommend nothing yet
+        st.warning(no_match_message(escape_markdown(query)))
+        did_you_mean(rec, query)
         st.stop()
-    options = [int(i) for i in matches]
+    options = [int(i) for i in found.tracks]
     if st.session_state.pop("take_best_match", False):
         track = options[0]
     elif st.session_state.pop("take_pick", False) and st.session_state.get("pick") in options:
@@ -75,7 +93,7 @@ if query.strip():
     if track is not None:
         show_song(catalogue, track)
     st.session_state["pick"] = track if track in options else None  # the list shows the song in the URL
-    labels = rec.describe(matches)
+    labels = rec.describe(found.tracks)
     names = {i: f"{r.track_name} — {r.track_artist} · {r.track_album_name}" for i, r in zip(options, labels.itertuples())}
     st.selectbox("Which song?", options=options, format_func=names.get, key="pick", on_change=ask_for_pick,
                  placeholder="Choose one of the matching songs")

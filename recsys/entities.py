@@ -5,6 +5,8 @@ Every code runs 0..n-1 in first-seen order (as pd.factorize gives it); -1 marks 
 which is a gap in the file, never an entity that would link unrelated songs.
 """
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +42,12 @@ def normalise(text: pd.Series) -> pd.Series:
         .str.replace(r"[\W_]+", " ", regex=True)
         .str.strip()
     )
+
+
+def normalise_text(text: str) -> str:
+    """`normalise` for one string, without a Series' overhead (about 1 ms): for a query."""
+    text = re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
+    return re.sub(r"[\W_]+", " ", text).strip()
 
 
 def base_title(titles: pd.Series) -> pd.Series:

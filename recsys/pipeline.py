@@ -15,7 +15,7 @@ from recsys.embeddings import Embeddings, sound_vectors
 from recsys.errors import NotSaved
 from recsys.load import Catalogue, load_catalogue
 from recsys.recommend import Filters, Groups, pick, scores
-from recsys.search import SearchIndex
+from recsys.search import Matches, SearchIndex
 
 Messages = Callable[[str], None]
 CANDIDATES = 200  # songs an approximate search hands to exact ranking: room for filters to drop some
@@ -42,9 +42,13 @@ class Recommender:
         return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), Groups.of(catalogue.tracks),
                    sound_vectors(catalogue.features_raw), neighbours)
 
-    def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """Songs matching a free-text query, best first: (local track indices, scores 0–100)."""
+    def search(self, query: str, limit: int = 10) -> Matches:
+        """Songs matching a free-text query, best first, and whether the best is close enough to choose."""
         return self.index.search(query, limit)
+
+    def suggest(self, query: str) -> np.ndarray:
+        """Local indices of the few songs closest to a query that matched nothing closely: "did you mean"."""
+        return self.index.suggest(query)
 
     def similar(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
         """The k songs most like the song (or set of songs) `seeds` that `filters` let through, as

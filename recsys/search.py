@@ -10,14 +10,36 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from recsys.entities import normalise
+from recsys.entities import base_title, normalise, normalise_text
 from recsys.errors import RecsysError
 
 MAX_QUERY_CHARS = 200
-CANDIDATES = 300  # songs rescored by rapidfuzz per query
-MIN_SCORE = 55  # token_set_ratio below this is noise, not a match
+TRIGRAM_CANDIDATES = 300  # songs sharing the most trigrams with the query, rescored by rapidfuzz
+POSTINGS = 100_000  # trigram postings counted per query, at most: a large catalogue's common trigrams are skipped
+SHORT_QUERY = 8  # characters: up to this, one typo can leave a title no trigram in common with the query
+PER_NAME = 20  # the best-known tracks taken of each short name near the query ("love" names dozens)
+PART = 0.9  # a query matching only the start of a title, or part of an artist's name, scores this share
+# A best score below this is no match: the person gets suggestions, not a song. Chosen with
+# bench/search.py --sweep: 96% of nonsense refused, every typo shape's rate as at 50.
+MATCH_SCORE = 75
+TYPING = 0.7  # a query ending mid-word ("bohemian rh") scores this share: suggested, never chosen on its own
+SUGGESTIONS = 5  # "did you mean" songs offered when nothing matches closely enough
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Search results, best first: local track indices and their scores (0–100)."""
+
+    tracks: np.ndarray
+    scores: np.ndarray
+
+    @property
+    def matched(self) -> bool:
+        """Whether the best result is close enough to be what the person meant."""
+        return len(self.scores) > 0 and self.scores[0] >= MATCH_SCORE
 
 
 def trigram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -37,81 +59,207 @@ def trigram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class SearchIndex:
-    """Normalised "title artist" strings and a trigram → tracks inverted index."""
+class Postings:
+    """key → track indices, as a sorted key array and CSR offsets."""
 
-    choices: list[str]  # normalised "title artist", one per local track index
-    titles: np.ndarray  # (T,) normalised titles, to rank an exact title match first
+    keys: np.ndarray
+    tracks: np.ndarray
+    offsets: np.ndarray  # tracks[offsets[k]:offsets[k+1]] hold keys[k]
+
+    @classmethod
+    def of(cls, keys: np.ndarray, tracks: np.ndarray, rank: np.ndarray | None = None) -> "Postings":
+        """Within a key, tracks in `rank` order ((T,) a permutation, e.g. best-known first), else by index."""
+        values = tracks if rank is None else rank[tracks]
+        pairs = _sorted_unique((keys.astype(np.int64) << 32) | values)  # by key, then value
+        first = np.flatnonzero(np.diff(pairs >> 32, prepend=-1))  # where each key's run starts
+        values = pairs & 0xFFFFFFFF
+        if rank is not None:
+            values = np.argsort(rank)[values]  # rank → track
+        return cls((pairs >> 32)[first], values, np.append(first, len(pairs)))
+
+    def sizes(self, slots: np.ndarray) -> np.ndarray:
+        return self.offsets[slots + 1] - self.offsets[slots]
+
+    def slots(self, keys: np.ndarray) -> np.ndarray:
+        """Where each of `keys` sits in `self.keys`; keys it lacks are left out."""
+        if len(self.keys) == 0:
+            return np.empty(0, dtype=np.int64)
+        slots = np.searchsorted(self.keys, keys).clip(max=len(self.keys) - 1)
+        return slots[self.keys[slots] == keys]
+
+    def gather(self, slots: np.ndarray, first: int | None = None) -> np.ndarray:
+        """The tracks of the keys at `slots` (only each one's `first` few, if given), concatenated."""
+        if len(slots) == 0:
+            return np.empty(0, dtype=np.int64)
+        ends = self.offsets[slots + 1] if first is None else np.minimum(self.offsets[slots + 1], self.offsets[slots] + first)
+        return np.concatenate([self.tracks[a:b] for a, b in zip(self.offsets[slots], ends)])
+
+
+@dataclass(frozen=True)
+class Deletions:
+    """Short names within one edit of a short query, found by hash lookups instead of a scan.
+
+    Each name is filed under itself and every way of deleting one of its letters (symmetric
+    delete, as SymSpell does): two strings one edit apart, of any kind, share such a key.
+    """
+
+    hashes: np.ndarray  # sorted uint64 hashes of the keys
+    names: np.ndarray  # (len(hashes),) the name each key was made from
+
+    @classmethod
+    def of(cls, names: list[str]) -> "Deletions":
+        keys, owners = [], []
+        for position, name in enumerate(names):
+            if len(name) <= SHORT_QUERY + 1:
+                variants = _one_deleted(name)
+                keys += variants
+                owners += [position] * len(variants)
+        hashes = _hashes(keys)
+        order = np.argsort(hashes, kind="stable")
+        return cls(hashes[order], np.asarray(owners, dtype=np.int64)[order])
+
+    def near(self, text: str) -> np.ndarray:
+        """Positions of the names sharing a key with `text`: all those one edit away, some two."""
+        hashes = _hashes(_one_deleted(text))
+        low, high = np.searchsorted(self.hashes, hashes), np.searchsorted(self.hashes, hashes, side="right")
+        return np.unique(np.concatenate([self.names[a:b] for a, b in zip(low, high)]))
+
+
+def _one_deleted(text: str) -> list[str]:
+    return [text] + [text[:i] + text[i + 1:] for i in range(len(text))]
+
+
+def _hashes(keys: list[str]) -> np.ndarray:
+    return pd.util.hash_array(np.asarray(keys, dtype=object))
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """A song's names in the shapes people type them, and two ways to find candidates fast.
+
+    Trigrams find songs whose title and artist share most of the query's letters, whatever the
+    order; they miss short titles, whose few trigrams one typo destroys, so every distinct title
+    and artist name within an edit of a short query is found by a deletion index.
+    """
+
+    titles: np.ndarray  # (T,) object: normalised titles as written ("bohemian rhapsody 2011 mix")
+    bases: np.ndarray  # (T,) object: without the version part ("bohemian rhapsody")
+    artists: np.ndarray  # (T,) object: normalised artist names
+    last_names: np.ndarray  # (T,) object: an artist name's last word, "" for a one-word name
     display_key: np.ndarray  # (T,) int: tracks with the same title, artist and album share it
+    song_key: np.ndarray  # (T,) int: a song's versions (base title, artist) share it
     popularity: np.ndarray  # (T,) float: tie-break, the better-known song first
-    grams: np.ndarray  # sorted trigram codes
-    postings: np.ndarray  # track indices, grouped by trigram
-    offsets: np.ndarray  # (len(grams)+1,) postings[offsets[g]:offsets[g+1]] hold gram g
+    trigrams: Postings  # trigram code → tracks, over "title artist"
+    named: Postings  # distinct title, base title, artist or last name → tracks, best-known first
+    deletions: Deletions  # the short names, by their one-letter deletions
 
     @classmethod
     def build(cls, tracks: pd.DataFrame) -> "SearchIndex":
         """Index a track table with track_name, track_artist, track_album_name, track_popularity."""
-        title = normalise(tracks["track_name"]).reset_index(drop=True)
-        artist = normalise(tracks["track_artist"]).reset_index(drop=True)
-        choices = (title + " " + artist).str.strip()
+        title, base, artist = (names.reset_index(drop=True) for names in (
+            normalise(tracks["track_name"]), base_title(tracks["track_name"]), normalise(tracks["track_artist"])))
         # The key joins fields with a separator no text contains: "Love Me" by Harder and "Love"
         # by Me Harder on one album read the same as one string but are two rows.
         shown = title + "\x00" + artist + "\x00" + normalise(tracks["track_album_name"]).reset_index(drop=True)
-        tracks_of, codes = trigram_codes(choices.tolist())
-        pairs = _sorted_unique((codes << 32) | tracks_of)  # by code, then track
-        first = np.flatnonzero(np.diff(pairs >> 32, prepend=-1))  # where each code's run starts
-        grams, offsets = (pairs >> 32)[first], np.append(first, len(pairs))
+        tracks_of, codes = trigram_codes((title + " " + artist).str.strip().tolist())
+        track = np.arange(len(title))
+        last = artist.str.extract(r" (\S+)$", expand=False).fillna("")  # "" for a one-word name
+        every = pd.concat([title, base, artist, last], ignore_index=True)
+        code, uniques = pd.factorize(every)
+        present = (every != "").to_numpy()
         popularity = pd.to_numeric(tracks["track_popularity"], errors="coerce").fillna(0).to_numpy()
-        return cls(choices.tolist(), title.to_numpy(dtype=object), pd.factorize(shown)[0], popularity, grams,
-                   pairs & 0xFFFFFFFF, offsets)
+        best_known = np.empty(len(track), dtype=np.int64)
+        best_known[np.argsort(-popularity, kind="stable")] = track  # rank 0: the best-known track
+        texts = (names.to_numpy(dtype=object) for names in (title, base, artist, last))
+        return cls(*texts, pd.factorize(shown)[0], pd.factorize(base + "\x00" + artist)[0], popularity,
+                   Postings.of(codes, tracks_of), Postings.of(code[present], np.tile(track, 4)[present], best_known),
+                   Deletions.of(uniques.tolist()))
 
-    def search(self, query: str, limit: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """Best matches first as (local track indices, scores 0–100 in steps of 5); empty if nothing matches.
+    def search(self, query: str, limit: int = 10) -> Matches:
+        """Best matches first, one row per title–artist–album; empty if nothing shares enough letters.
 
         Raises RecsysError for a query that cannot be searched (empty, too long, no letters).
         """
         text = clean_query(query)
-        candidates = self._candidates(text)
+        candidates = np.union1d(self._by_trigrams(text), self._by_edits(text))
         if len(candidates) == 0:
-            return np.empty(0, dtype=np.int64), np.empty(0)
-        subset = [self.choices[i] for i in candidates]
-        token_set = process.cdist([text], subset, scorer=fuzz.token_set_ratio)[0]
-        weighted = process.cdist([text], subset, scorer=fuzz.WRatio)[0]
-        exact_title = (self.titles[candidates] == text).astype(int)
-        # Best mean of the two scores first (in 5-point steps): token-set alone let one exact word
-        # win ("bohemian rapsody" found "Power" by Rapsody before "Bohemian Rhapsody - 2011 Mix");
-        # on about 600 titles with a letter dropped the mean finds the right title first 392
-        # times against 382. Ties go to the song titled exactly as typed (the song "NA", not "Na Onda"),
-        # then a near-exact match (WRatio in 10-point steps), then the better-known song, so
-        # "shape of you" finds Ed Sheeran before a cover.
-        close = (token_set + weighted) / 2 // 5
-        order = np.lexsort((-self.popularity[candidates], -(weighted // 10), -exact_title, -close))
-        order = order[token_set[order] >= MIN_SCORE]
+            return Matches(np.empty(0, dtype=np.int64), np.empty(0))
+        score = self._score(text, candidates)
+        exact_title = ((self.titles[candidates] == text) | (self.bases[candidates] == text)).astype(int)
+        # Best score first; among equals the song titled exactly as typed (the song "NA", not
+        # "Na Onda"), then the better-known song, so "shape of you" finds Ed Sheeran before a cover.
+        order = np.lexsort((-self.popularity[candidates], -exact_title, -np.round(score, 1)))
         _, first = np.unique(self.display_key[candidates[order]], return_index=True)
         order = order[np.sort(first)][:limit]  # one row per title–artist–album, best kept
-        return candidates[order], (close[order] * 5).astype(float)
+        return Matches(candidates[order], np.round(score[order], 1))
 
-    def _candidates(self, text: str) -> np.ndarray:
-        """Tracks sharing the most trigrams with the query: at most CANDIDATES of them."""
-        codes = np.unique(trigram_codes([text])[1])
-        if len(self.grams) == 0:  # every title and artist is empty
-            return np.empty(0, dtype=np.int64)
-        slots = np.searchsorted(self.grams, codes).clip(max=len(self.grams) - 1)
-        slots = slots[self.grams[slots] == codes]  # trigrams the catalogue has
-        if len(slots) == 0:
-            return np.empty(0, dtype=np.int64)
-        hits = np.concatenate([self.postings[self.offsets[g]:self.offsets[g + 1]] for g in slots])
-        counts = np.bincount(hits, minlength=len(self.choices))
+    def suggest(self, query: str) -> np.ndarray:
+        """Up to SUGGESTIONS tracks, one per song, closest first, however weak: "did you mean"."""
+        found = self.search(query, limit=4 * SUGGESTIONS)
+        _, first = np.unique(self.song_key[found.tracks], return_index=True)
+        return found.tracks[np.sort(first)][:SUGGESTIONS]
+
+    def _score(self, text: str, candidates: np.ndarray) -> np.ndarray:
+        """(len(candidates),) 0–100: the best of the shapes a query takes.
+
+        Whole: the title, "title artist" in either order. In part, at PART of a whole match, so a
+        title typed whole wins over a longer one that starts the same way and over an artist
+        of that name: the artist, the first words of "title artist" or of the artist (a person
+        who remembers half a title, or types "billie"), and an artist's last name ("weeknd").
+        Last, at TYPING, the start of "title artist" cut mid-word, as it is while a person types.
+        """
+        title, base, artist = self.titles[candidates], self.bases[candidates], self.artists[candidates]
+        pair = base + " " + artist
+        wholes = [title, base, pair, artist + " " + base]
+        parts = [artist, _first_words(pair, len(text)), _first_words(artist, len(text)), self.last_names[candidates]]
+        whole = np.max([similarity(text, list(names)) for names in wholes], axis=0)
+        part = np.max([similarity(text, names) for names in parts], axis=0)
+        typing = similarity(text, [name[:len(text)] for name in pair])
+        return np.max([whole, PART * part, TYPING * typing], axis=0)
+
+    def _by_trigrams(self, text: str) -> np.ndarray:
+        """Tracks sharing the most trigrams with the query: at most TRIGRAM_CANDIDATES of them.
+
+        The rarest trigrams are counted first, and the commonest left out once POSTINGS tracks are
+        counted: in a large catalogue " lo" names a tenth of it, and says little about which song.
+        """
+        slots = self.trigrams.slots(np.unique(trigram_codes([text])[1]))
+        sizes = self.trigrams.sizes(slots)
+        order = np.argsort(sizes, kind="stable")
+        kept = slots[order][np.cumsum(sizes[order]) - sizes[order] < POSTINGS]  # the rarest always
+        counts = np.bincount(self.trigrams.gather(kept), minlength=len(self.titles))
         found = np.flatnonzero(counts)
-        if len(found) > CANDIDATES:
-            found = found[np.argpartition(-counts[found], CANDIDATES)[:CANDIDATES]]
+        if len(found) > TRIGRAM_CANDIDATES:
+            found = found[np.argpartition(-counts[found], TRIGRAM_CANDIDATES)[:TRIGRAM_CANDIDATES]]
         return found
+
+    def _by_edits(self, text: str) -> np.ndarray:
+        """The tracks of every title or artist within an edit of a short query: too short for trigrams to survive a typo."""
+        if len(text) > SHORT_QUERY:
+            return np.empty(0, dtype=np.int64)
+        return self.named.gather(self.named.slots(self.deletions.near(text)), first=PER_NAME)
+
+
+def similarity(text: str, names: list[str]) -> np.ndarray:
+    """(len(names),) 0–100: 100 × (1 − edits / the longer length). Every kind of edit costs one
+    (a letter dropped, added, replaced, or two swapped), as a person's typos come."""
+    return 100 * process.cdist([text], names, scorer=OSA.normalized_similarity)[0]
+
+
+def _first_words(texts: np.ndarray, length: int) -> list[str]:
+    """Each text cut after the word that reaches `length` - 1 characters: the words a query of that length could be."""
+    return [text[:end] if (end := text.find(" ", length - 1)) >= 0 else text for text in texts]
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
     """np.unique by sorting: NumPy 2's hash-based unique is several times slower on ~1M ints."""
     values = np.sort(values)
     return values[np.diff(values, prepend=values[:1] - 1) != 0]
+
+
+def no_match_message(query: str) -> str:
+    """What a person is told when nothing matches their query closely enough."""
+    return f"No close match for “{query.strip()[:80]}”."
 
 
 def clean_query(query: str) -> str:
@@ -123,7 +271,7 @@ def clean_query(query: str) -> str:
             f"That search is {len(query):,} characters long; use at most {MAX_QUERY_CHARS}, "
             "for example a title and an artist."
         )
-    text = normalise(pd.Series([query])).iloc[0]
+    text = normalise_text(query)
     if not text:
         raise RecsysError("The search has no letters or digits in it; type part of a title or artist.")
     return text

@@ -47,7 +47,7 @@ def open_app(page: str | None = None) -> AppTest:
 def test_misspelled_query_gives_ten_recommendations_and_a_radar(app_env):
     app = open_app()
     assert not app.exception
-    app.text_input[0].input("blindng lites").run()
+    app.text_input[0].input("blinding lites").run()
     assert not app.exception
     chosen = app.main.selectbox[0]
     assert chosen.format_func(chosen.value).startswith("Blinding Lights — The Weeknd")
@@ -76,13 +76,27 @@ def test_first_start_trains_and_caches_the_current_model(app_env):
     ("   ", "Start typing"),
     ("x" * 10_000, "Start typing"),  # the box refuses input over 200 characters, so the page still asks
     ("🎵 !!!", "no letters or digits"),
-    ("qqqzzzxxx", "No song matches"),
+    ("qqqzzzxxx", "No close match for “qqqzzzxxx”."),
 ])
 def test_odd_queries_give_a_message_not_an_exception(app_env, query, message):
     app = open_app()
     app.text_input[0].input(query).run()
     assert not app.exception
     assert message in " ".join(e.value for e in [*app.info, *app.warning])
+
+
+def test_a_query_without_a_close_match_offers_suggestions_and_no_list_until_one_is_picked(app_env):
+    app = open_app()
+    app.text_input[0].input("blinding lxxxxx").run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == ["No close match for “blinding lxxxxx”."]
+    assert not app.dataframe and not app.main.selectbox  # nothing recommended, nothing chosen
+    suggestion = next(b for b in app.button if b.label == "Blinding Lights — The Weeknd")
+    suggestion.click().run()
+    assert not app.exception
+    assert app.text_input[0].value == ""
+    assert len(app.dataframe[0].value) == 10
+    assert "songs like Blinding Lights by The Weeknd" in " ".join(h.value for h in app.subheader)
 
 
 def number_input(app, label):

@@ -156,7 +156,14 @@ def test_missing_column_is_exit_code_2(make_csv, tmp_path, capsys):
 def test_query_matching_nothing_is_exit_code_2(trained, capsys):
     assert main(["recommend", "qzxjvvkw", *trained]) == 2
     out, err = capsys.readouterr()
-    assert_one_error_line(err, "No song matches", "qzxjvvkw")
+    assert_one_error_line(err, "No close match for “qzxjvvkw”.", "Try part of the title")
+    assert out == ""
+
+
+def test_a_weak_query_exits_2_naming_the_closest_songs(trained, capsys):
+    assert main(["recommend", "sxng a2 qqqqqq", *trained]) == 2
+    out, err = capsys.readouterr()
+    assert_one_error_line(err, "No close match for “sxng a2 qqqqqq”. Did you mean “Song a2” by Artist a2")
     assert out == ""
 
 
@@ -220,7 +227,7 @@ def test_recommend_json_for_a_query_matching_nothing_is_one_error_line(trained, 
     assert main(["recommend", "qzxjvvkw", "--json", *trained]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert_one_error_line(err, "No song matches “qzxjvvkw”")
+    assert_one_error_line(err, "No close match for “qzxjvvkw”")
 
 
 def run_batch(lines: list[str], common: list[str], tmp_path, *options: str) -> tuple[int, list[dict]]:
@@ -239,7 +246,8 @@ BATCH = [  # (input line, the error it must get, or None for an answer)
     ("{}", 'Give one of "query" (a title and/or artist) or "track_ids"'),
     ('{"query": "song a1", "track_ids": ["a1"]}', 'Give either "query" (a title and/or artist) or "track_ids" (a list '
                                                   "of track ids), not both."),
-    ('{"query": "qzxjvvkw"}', "No song matches “qzxjvvkw”; try part of the title or the artist's name."),
+    ('{"query": "qzxjvvkw"}', "No close match for “qzxjvvkw”. Try part of the title or the artist's name."),
+    ('{"query": "sxng a2 qqqqqq"}', "No close match for “sxng a2 qqqqqq”. Did you mean “Song a2” by Artist a2"),
     ("", None),  # blank: skipped, no output line
     ('{"query": "   "}', "Type part of a song title or an artist's name to search."),
     (json.dumps({"query": "x" * 201}), "That search is 201 characters long; use at most 200"),
@@ -276,7 +284,7 @@ def test_batch_answers_every_line_in_order_and_an_error_never_stops_it(trained, 
     assert [seed["track_id"] for seed in mini_playlist["seeds"]] == ["b0", "b1"]
     assert summary(mini_playlist["recommendations"]) == expected_answer(two_playlists_csv, cache_dir, ["b0", "b1"], k=3)
     err = capsys.readouterr().err
-    assert err.strip().splitlines()[-1].endswith(": 2 lines answered, 14 with errors (2 blank lines skipped)")
+    assert err.strip().splitlines()[-1].endswith(": 2 lines answered, 15 with errors (2 blank lines skipped)")
 
 
 def test_batch_with_an_unreadable_input_fails_before_loading_any_model(tmp_path, two_playlists_csv, capsys):

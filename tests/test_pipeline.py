@@ -223,8 +223,9 @@ def test_filters_narrow_the_recommendations(with_duplicate):
 
 
 def test_search_and_describe_find_the_song(with_duplicate):
-    found, _ = with_duplicate.search("song b4 artist b4", limit=1)
-    described = with_duplicate.describe(found)
+    found = with_duplicate.search("song b4 artist b4", limit=1)
+    assert found.matched
+    described = with_duplicate.describe(found.tracks)
     assert described.loc[0, "track_id"] == "b4"
     assert described.loc[0, "genre"] == "rap"
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recsys.config import AUDIO_FEATURES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from recsys.entities import song_codes
+from recsys.entities import normalise, normalise_text, song_codes
 from recsys.errors import RecsysError
 from recsys.load import Catalogue, load_catalogue
 from recsys.search import MAX_QUERY_CHARS, SearchIndex
@@ -142,12 +142,19 @@ def catalogues(draw) -> pd.DataFrame:
 def test_any_query_on_any_catalogue_gives_matches_or_a_clear_error(tracks, query, limit):
     index = SearchIndex.build(tracks.assign(song_code=song_codes(tracks)))
     try:
-        found, scores = index.search(query, limit)
+        matches = index.search(query, limit)
     except RecsysError as err:
         assert str(err).strip()
         return
+    found, scores = matches.tracks, matches.scores
     assert len(found) == len(scores) <= limit
     assert len(set(found.tolist())) == len(found)
     assert ((found >= 0) & (found < len(tracks))).all()
     assert ((scores >= 0) & (scores <= 100)).all()
     assert (np.diff(scores) <= 0).all()  # best first
+
+
+@PROPERTY_SETTINGS
+@given(st.text(max_size=40))
+def test_a_query_is_normalised_exactly_as_the_catalogue_is(text):
+    assert normalise_text(text) == normalise(pd.Series([text])).iloc[0]

@@ -8,7 +8,7 @@ from recsys.config import DEFAULT_DATA
 from recsys.entities import song_codes
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
-from recsys.search import SearchIndex, clean_query, normalise
+from recsys.search import SUGGESTIONS, Deletions, SearchIndex, clean_query, no_match_message, normalise
 
 SONGS = [  # (title, artist, album, popularity)
     ("Lights Up", "Harry Styles", "Fine Line", 70),
@@ -38,9 +38,9 @@ def titles(found: np.ndarray) -> list[tuple[str, str]]:
 
 
 def top(index: SearchIndex, query: str) -> tuple[str, str]:
-    found, _ = index.search(query)
-    assert len(found) > 0, query
-    return SONGS[found[0]][:2]
+    found = index.search(query)
+    assert found.matched, query
+    return SONGS[found.tracks[0]][:2]
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -59,7 +59,8 @@ def test_best_match_first(index, query, expected):
 
 
 def test_scores_are_0_to_100_and_best_first(index):
-    found, scores = index.search("without me")
+    matches = index.search("without me")
+    found, scores = matches.tracks, matches.scores
     assert len(found) == len(scores) >= 2
     assert np.all(np.diff(scores) <= 0)
     assert scores.max() <= 100 and scores.min() >= 0
@@ -67,26 +68,29 @@ def test_scores_are_0_to_100_and_best_first(index):
 
 
 def test_same_title_artist_and_album_appear_once(index):
-    found, _ = index.search("bad guy billie eilish")
+    found = index.search("bad guy billie eilish").tracks
     assert titles(found).count(("Bad Guy", "Billie Eilish")) == 1
 
 
 def test_popularity_breaks_ties(index):
-    found, scores = index.search("shape of you")
+    matches = index.search("shape of you")
+    found, scores = matches.tracks, matches.scores
     assert [SONGS[i][2] for i in found[:2]] == ["÷ (Deluxe)", "Cover Hits"]
     assert scores[0] == scores[1]
 
 
 def test_limit_caps_the_results(index):
-    found, scores = index.search("without", limit=2)
+    matches = index.search("without", limit=2)
+    found, scores = matches.tracks, matches.scores
     assert len(found) == len(scores) == 2
 
 
-def test_nonsense_query_returns_empty_arrays(index):
+def test_a_query_sharing_no_letters_finds_nothing(index):
     for query in ("qzxjvvkw", "zzzz qqqq", "42"):
-        found, scores = index.search(query)
-        assert len(found) == 0 and len(scores) == 0, query
-        assert found.dtype.kind == "i"
+        found = index.search(query)
+        assert len(found.tracks) == 0 and len(found.scores) == 0 and not found.matched, query
+        assert found.tracks.dtype.kind == "i"
+        assert len(index.suggest(query)) == 0
 
 
 @pytest.mark.parametrize("query, hint", [
@@ -122,6 +126,15 @@ def real():
 
 
 @pytest.mark.parametrize("query, title, artist", [
+    ("lvoe yourself", "Love Yourself", "Justin Bieber"),  # two letters swapped
+    ("shpe of you", "Shape of You", "Ed Sheeran"),  # a letter dropped, no artist
+    ("bohemain rapsody", "Bohemian Rhapsody - 2011 Mix", "Queen"),  # two edits
+    ("withot me eminme", "Without Me", "Eminem"),  # title and artist, a typo in each
+    ("eminem without me", "Without Me", "Eminem"),  # artist then title
+    ("ed sheeran", "South of the Border (feat. Camila Cabello & Cardi B)", "Ed Sheeran"),  # the artist alone: their best-known song
+    ("weeknd", "Blinding Lights", "The Weeknd"),  # an artist's last name
+    ("billie", "everything i wanted", "Billie Eilish"),  # an artist's first name
+    ("smells like teen", "Smells Like Teen Spirit", "Nirvana"),  # the start of a title
     ("blinding lites", "Blinding Lights", "The Weeknd"),
     ("senorita", "Señorita", "Shawn Mendes"),
     ("without me eminem", "Without Me", "Eminem"),
@@ -131,9 +144,53 @@ def real():
 ])
 def test_real_catalogue_best_match(real, query, title, artist):
     tracks, index = real
-    found, _ = index.search(query)
-    best = tracks.iloc[found[0]]
+    found = index.search(query)
+    assert found.matched
+    best = tracks.iloc[found.tracks[0]]
     assert (best.track_name, best.track_artist) == (title, artist)
+
+
+def test_a_short_title_one_typo_from_the_query_is_found_though_no_trigram_survives():
+    tracks = pd.DataFrame(
+        [("Love", "Someone", "A", 10)] + [(f"Lovely Song {i}", "Band", "B", 90) for i in range(400)],
+        columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
+    )
+    index = SearchIndex.build(tracks)
+    for query in ("lvoe", "loev", "lve", "lovx", "loove"):  # swapped, swapped, dropped, replaced, added
+        found = index.search(query)
+        assert found.matched and found.tracks[0] == 0, query
+
+
+def test_deletions_find_every_name_one_edit_away():
+    names = ["love", "live", "lover", "glove", "dove", "night"]
+    near = Deletions.of(names).near("lvoe")
+    assert {names[i] for i in near} >= {"love"}
+    assert "night" not in {names[i] for i in near}
+    assert {names[i] for i in Deletions.of(names).near("love")} >= {"love", "live", "lover", "glove", "dove"}
+
+
+@pytest.mark.parametrize("query", [
+    "a song that is surely not in the catalogue xyzzy", "xyzzy", "the window before every morning finds",
+    "qwrtpsdf", "blorvent kalimu",
+])
+def test_nonsense_is_not_chosen_but_gets_suggestions(real, query):
+    _, index = real
+    assert not index.search(query).matched
+    suggested = index.suggest(query)
+    assert 1 <= len(suggested) <= SUGGESTIONS
+    songs = list(zip(index.bases[suggested], index.artists[suggested]))
+    assert len(set(songs)) == len(songs)  # one release per song
+
+
+def test_a_half_typed_word_is_suggested_not_chosen(real):
+    tracks, index = real
+    assert not index.search("bohemian rh").matched
+    assert tracks.iloc[index.suggest("bohemian rh")[0]].track_name.startswith("Bohemian Rhapsody")
+    assert index.search("bohemian rhapsody").matched
+
+
+def test_no_match_message_quotes_the_query():
+    assert no_match_message("  xyzzy ") == "No close match for “xyzzy”."
 
 
 def test_different_songs_whose_title_and_artist_run_together_are_both_found():
@@ -142,7 +199,7 @@ def test_different_songs_whose_title_and_artist_run_together_are_both_found():
         [("Love Me", "Harder", "Same Album", 50), ("Love", "Me Harder", "Same Album", 50)],
         columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
     )
-    found, _ = SearchIndex.build(tracks).search("love me harder")
+    found = SearchIndex.build(tracks).search("love me harder").tracks
     assert sorted(found.tolist()) == [0, 1]
 
 
@@ -152,15 +209,15 @@ def test_a_song_titled_exactly_as_typed_beats_a_more_popular_partial_match():
         [("Na Onda", "Orochi", "Na Onda", 80), ("NA", "NA", "NA", 10)],
         columns=["track_name", "track_artist", "track_album_name", "track_popularity"],
     )
-    found, _ = SearchIndex.build(tracks).search("NA")
+    found = SearchIndex.build(tracks).search("NA").tracks
     assert list(found) == [1, 0]
 
 
 def test_a_catalogue_whose_names_are_all_empty_finds_nothing():
     tracks = pd.DataFrame({"track_name": ["", "  "], "track_artist": ["", ""], "track_album_name": ["", ""],
                            "track_popularity": ["", ""]})
-    found, scores = SearchIndex.build(tracks).search("love")
-    assert len(found) == len(scores) == 0
+    found = SearchIndex.build(tracks).search("love")
+    assert len(found.tracks) == len(found.scores) == 0
 
 
 def test_versions_of_a_song_share_its_code_but_each_release_is_its_own_row():
@@ -173,5 +230,5 @@ def test_versions_of_a_song_share_its_code_but_each_release_is_its_own_row():
     )
     song = song_codes(tracks)
     assert song[0] == song[1] == song[2] != song[3]
-    found, _ = SearchIndex.build(tracks).search("bohemian rhapsody")
+    found = SearchIndex.build(tracks).search("bohemian rhapsody").tracks
     assert sorted(found.tolist()) == [0, 1, 2, 3]  # search still shows every release
