@@ -11,6 +11,7 @@ from recsys.errors import RecsysError
 from recsys.search import no_match_message
 
 TYPING_PAUSE = "400ms"  # a page run costs a few hundred ms: wait for a real pause, not every letter
+
 # Well-known songs for demos, as search queries: those the catalogue holds are offered.
 DEMO_QUERIES = ("blinding lights the weeknd", "shape of you ed sheeran", "bohemian rhapsody queen",
                 "billie jean michael jackson", "smells like teen spirit nirvana", "despacito luis fonsi",

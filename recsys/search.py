@@ -1,9 +1,10 @@
-"""Fuzzy song search over "title artist": typos, partial titles, case and accents.
+"""Fuzzy song search over titles and artists: typos, partial titles, case and accents, and a
+clear "no match" for a query nothing resembles.
 
-Scoring all 28k songs with rapidfuzz takes 20–40 ms per query, so search runs in two stages:
-a trigram inverted index (over the UTF-8 bytes of normalised text, so character trigrams for
-the Latin titles most songs have) picks the few hundred songs sharing the most trigrams with
-the query, and rapidfuzz rescores only those.
+Scoring every song per query would cost tens of milliseconds, so search runs in two stages: a
+trigram inverted index (over the UTF-8 bytes of normalised text, so character trigrams for the
+Latin titles most songs have) and a deletion index for short queries pick a few hundred
+candidates, and rapidfuzz scores only those by edit distance.
 """
 
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ SHORT_QUERY = 8  # characters: up to this, one typo can leave a title no trigram
 PER_NAME = 20  # the best-known tracks taken of each short name near the query ("love" names dozens)
 PART = 0.9  # a query matching only the start of a title, or part of an artist's name, scores this share
 # A best score below this is no match: the person gets suggestions, not a song. Chosen with
-# bench/search.py --sweep: 96% of nonsense refused, every typo shape's rate as at 50.
+# bench/search.py --sweep: 95.8% of nonsense refused and every typo target held; at 80, two
+# edits in a long title are found only 90% of the time.
 MATCH_SCORE = 75
 TYPING = 0.7  # a query ending mid-word ("bohemian rh") scores this share: suggested, never chosen on its own
 SUGGESTIONS = 5  # "did you mean" songs offered when nothing matches closely enough

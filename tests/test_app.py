@@ -409,6 +409,15 @@ def test_songs_are_added_to_the_mini_playlist_from_the_search(app_env):
     assert app.session_state["seeds"] == ["t0"]
 
 
+def test_the_mini_playlist_search_offers_suggestions_when_nothing_matches(app_env):
+    app = open_with("pages/playlist.py")
+    app.text_input[0].input("blinding lxxxxx").run()
+    assert app.warning[0].value == "No close match for “blinding lxxxxx”. Did you mean one of these?"
+    assert app.button[0].label.startswith("＋ Blinding Lights — The Weeknd")
+    app.button[0].click().run()
+    assert app.session_state["seeds"] == ["t0"]
+
+
 def test_the_map_highlights_the_song_in_the_link_and_its_neighbours(app_env):
     app = open_with("pages/map.py", track="t0")
     assert not app.exception
