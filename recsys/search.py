@@ -110,15 +110,12 @@ class Deletions:
 
     @classmethod
     def of(cls, names: list[str]) -> "Deletions":
-        keys, owners = [], []
-        for position, name in enumerate(names):
-            if len(name) <= SHORT_QUERY + 1:
-                variants = _one_deleted(name)
-                keys += variants
-                owners += [position] * len(variants)
-        hashes = _hashes(keys)
+        short = [(position, name) for position, name in enumerate(names) if len(name) <= SHORT_QUERY + 1]
+        variants = [_one_deleted(name) for _, name in short]
+        owners = np.repeat([position for position, _ in short], [len(v) for v in variants]).astype(np.int64)
+        hashes = _hashes([key for keys in variants for key in keys])
         order = np.argsort(hashes, kind="stable")
-        return cls(hashes[order], np.asarray(owners, dtype=np.int64)[order])
+        return cls(hashes[order], owners[order])
 
     def near(self, text: str) -> np.ndarray:
         """Positions of the names sharing a key with `text`: all those one edit away, some two."""
