@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from recsys import cache, datasets
+from recsys import access, cache, datasets
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import NotSaved, RecsysError
 from recsys.load import load_catalogue
@@ -40,7 +40,10 @@ def menu() -> None:
     st.sidebar.divider()
 
 
-URL_STATE = ("track", "demo")  # what a shared link keeps: the current song, and demo mode
+# What a shared link keeps: the current song, demo mode, and the model and data this session
+# serves (absent: the installation's default), so a link reproduces the view for someone else.
+URL_STATE = ("track", "demo", "model", "data")
+SHIPPED = "shipped"  # ?data=shipped: the shipped file, whatever the default
 
 
 def current_song(catalogue) -> int | None:
@@ -84,13 +87,32 @@ def data_name() -> str:
 
 
 def _served_data() -> tuple[Path, str]:
-    """(path, name) of the songs CSV: `RECSYS_DATA` if set (deployments, tests), else an upload
-    chosen on the Data page, else the shipped file."""
+    """(path, name) of the songs CSV: `RECSYS_DATA` if set (deployments, tests), else the one this
+    session's link names (`?data=`), else the installation's default: an upload the operator
+    chose, or the shipped file."""
     if os.environ.get("RECSYS_DATA"):
         path = Path(os.environ["RECSYS_DATA"])
         return path, path.name
-    upload = datasets.current_upload(cache_dir(), notify, digest=lambda path: _data_digest(str(path), *_stamp(path)))
+    key = st.query_params.get("data")
+    if key == SHIPPED:
+        return DEFAULT_DATA, DEFAULT_DATA.name
+    if key:
+        try:
+            return datasets.find_upload(cache_dir(), key, _cached_digest)
+        except RecsysError as err:
+            notify(f"{err} Serving the default data meanwhile.")
+            del st.query_params["data"]
+    return default_data()
+
+
+def default_data() -> tuple[Path, str]:
+    """(path, name) of the installation's default songs file."""
+    upload = datasets.current_upload(cache_dir(), notify, digest=_cached_digest)
     return upload or (DEFAULT_DATA, DEFAULT_DATA.name)
+
+
+def _cached_digest(path: Path) -> str:
+    return _data_digest(str(path), *_stamp(path))
 
 
 def data_digest() -> str:
@@ -109,7 +131,60 @@ def cache_dir() -> Path:
 
 
 def current_config() -> TrainConfig:
+    """The model this session serves: the one its link names (`?model=`), else the default."""
+    key = st.query_params.get("model")
+    if key:
+        config = cache.find_config(cache_dir(), data_digest(), key)
+        if config is not None:
+            return config
+        notify("The link names a model not trained on this data; serving the default model.")
+        del st.query_params["model"]
+    return default_config()
+
+
+def default_config() -> TrainConfig:
+    """The installation's default model, which sessions without `?model=` serve."""
     return cache.load_current_config(cache_dir(), notify)
+
+
+def serve_in_session(config: TrainConfig) -> None:
+    """Serve `config` to this session (and its link) from now on; the default stays as it is. The
+    link names it even when it is the default, so it still opens this model after the default changes."""
+    st.query_params["model"] = cache.config_key(config)
+
+
+def gate() -> access.Gate:
+    """This session's standing with the operator password (see recsys.access)."""
+    if "gate" not in st.session_state:
+        st.session_state["gate"] = access.Gate(access.operator_password(_secrets()))
+    return st.session_state["gate"]
+
+
+def _secrets() -> dict:
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets file, or one that does not parse: no password from there
+        return {}
+
+
+def operator_only(what: str) -> bool:
+    """Whether this session may do `what` (e.g. "training a model"). In shared mode, until the
+    operator password is given, it says why the control is locked and asks for the password."""
+    standing = gate()
+    if standing.may_change:
+        return True
+    st.info(f"This app is shared: {what} needs the operator password.", icon=":material/lock:")
+    if standing.locked_out:
+        st.error("Too many wrong passwords in this session; the controls stay locked.")
+        return False
+    with st.form(f"unlock-{what}"):
+        given = st.text_input("Operator password", type="password")
+        if st.form_submit_button("Unlock"):
+            if standing.try_password(given):
+                st.rerun()
+            left = access.MAX_ATTEMPTS - standing.failures
+            st.error(f"That is not the operator password ({left} {'try' if left == 1 else 'tries'} left).")
+    return False
 
 
 def recommender() -> Recommender:
@@ -118,6 +193,7 @@ def recommender() -> Recommender:
     A data problem stops the page with one clear error instead of a traceback.
     """
     try:
+        _sweep_once(str(cache_dir()))
         digest = data_digest()
         config = current_config()
         # Trained here with a progress bar, then loaded from disk by _load. A disk that cannot take
@@ -174,18 +250,14 @@ def model_picker() -> None:
     configs = cache.trained_configs(cache_dir(), digest)
     if current not in configs:
         configs.insert(0, current)  # not trained yet: the search page trains it
-    chosen = st.sidebar.selectbox(
-        "Model served", configs, index=configs.index(current), format_func=lambda config: config.label,
-        help="Every model trained on this data; train another on the Train page.",
+    st.session_state["model_served"] = current  # before the widget is drawn: it shows what is served
+    st.sidebar.selectbox(
+        "Model served", configs, format_func=lambda config: config.label, key="model_served",
+        help="Every model trained on this data. The choice is this session's, kept in its link; "
+             "the Train page trains another.",
+        on_change=lambda: serve_in_session(st.session_state["model_served"]),  # before the page runs
         disabled="train_request" in st.session_state,  # a switch now would stop the training run
     )
-    if chosen != current:
-        try:
-            cache.save_current_config(cache_dir(), chosen)
-        except OSError as err:
-            st.sidebar.error(f"Cannot switch models: {escape_markdown(err.strerror or str(err))}.")
-            return
-        st.rerun()
 
 
 EVALUATION_SEEDS = [0, 1, 2]
@@ -214,7 +286,8 @@ def run_evaluation():
         done.append(row)
         bar.progress(len(done) / total, text=f"Seed {row['seed']}: {row['model']} measured")
 
-    results = evaluate(load_catalogue(data_path()), list(MODELS), EVALUATION_SEEDS, on_result=report)
+    with cache.evaluation_lock(cache_dir()):  # four minutes of every core: one at a time
+        results = evaluate(load_catalogue(data_path()), list(MODELS), EVALUATION_SEEDS, on_result=report)
     bar.empty()
     try:
         write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(MODELS))
@@ -239,12 +312,33 @@ def map_coordinates(digest: str, config: TrainConfig, _track_emb):
     return pca_2d(_track_emb), explained_variance(_track_emb)
 
 
+# Streamlit's markdown links bare URLs, www. domains and e-mail addresses (GFM autolink literals) by
+# matching the text after parsing, when backslash escapes and entities are already resolved, so
+# neither stops it (tried in Chromium against Streamlit 1.67). An invisible word joiner where the
+# autolinker needs two characters side by side does: in "://", after "www", before "@". A word
+# joiner (U+2060) rather than a zero-width joiner (U+200D), which fuses emoji and shapes scripts.
+AUTOLINK_JOINTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: str) -> str:
-    """Show names from the data literally in markdown (a title like "**x**" is not bold)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    """Show names from the data literally in markdown: a title like "**x**" is not bold, and one
+    like "www.example.com" or "me@example.com" is not a link."""
+    text = AUTOLINK_JOINTS.sub(WORD_JOINER, str(text))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
-@st.cache_resource(show_spinner="Loading songs and the trained model…", max_entries=4)
+@st.cache_resource(show_spinner=False)
+def _sweep_once(cache_dir: str) -> int:
+    """Temporary files killed writers left in the cache, removed once per server start."""
+    return datasets.sweep_strays(cache_dir)
+
+
+# Shared by every session, read-only: at most MODELS_HELD models (with their data) in memory.
+MODELS_HELD = 4
+
+
+@st.cache_resource(show_spinner="Loading songs and the trained model…", max_entries=MODELS_HELD)
 def _load(data_path: str, digest: str, cache_dir: str, config: TrainConfig) -> tuple[Recommender, tuple[str, ...]]:
     """The Recommender, and what loading had to say (a stale cache rebuilt, a failed write)."""
     messages: list[str] = []

@@ -4,7 +4,8 @@ import os
 
 import streamlit as st
 
-from pages import cache_dir, data_name, data_path, data_report, escape_markdown, menu
+from pages import (SHIPPED, cache_dir, data_name, data_path, data_report, default_data, escape_markdown, menu,
+                   operator_only)
 from recsys import datasets
 from recsys.config import DEFAULT_DATA, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from recsys.errors import RecsysError
@@ -12,7 +13,8 @@ from recsys.errors import RecsysError
 menu()
 st.title(":material/upload_file: Your data")
 st.caption("Recommend from your own playlists: upload a CSV shaped like the shipped Spotify file. It is "
-           "checked first; the songs served now stay until you choose to use the new file.")
+           "checked first; the songs served now stay until you choose to use the new file. What you choose "
+           "here is this session's, kept in its link: other visitors keep the default.")
 
 st.subheader("Served now")
 try:
@@ -22,16 +24,28 @@ except RecsysError as err:
 if os.environ.get("RECSYS_DATA"):
     st.info("This installation serves the file set in RECSYS_DATA; uploads are turned off.")
     st.stop()
-if data_path() != DEFAULT_DATA and st.button("Go back to the shipped data"):
-    try:
-        datasets.use_shipped(cache_dir())
-    except OSError as err:
-        st.error(f"Cannot switch back: {escape_markdown(err.strerror or str(err))}. The cache folder "
-                 f"{escape_markdown(str(cache_dir()))} must be writable.")
-        st.stop()
+default_path, default_name = default_data()
+if data_path() != DEFAULT_DATA and st.button("Use the shipped data"):
+    st.query_params["data"] = SHIPPED  # this session's link; a default upload stays the default
     st.rerun()
+if data_path() != default_path:
+    st.caption(f"Everyone else is served {escape_markdown(default_name)}, the installation's default.")
+    if operator_only("changing the default data") and st.button("Serve these songs to everyone by default"):
+        try:
+            if data_path() == DEFAULT_DATA:
+                datasets.use_shipped(cache_dir())
+            else:
+                datasets.use_upload(cache_dir(), data_path(), data_name())
+        except OSError as err:
+            st.error(f"Cannot change the default: {escape_markdown(err.strerror or str(err))}. The cache folder "
+                     f"{escape_markdown(str(cache_dir()))} must be writable.")
+            st.stop()
+        st.query_params.pop("data", None)  # the default now, so the link need not name it
+        st.rerun()
 
 st.subheader("Upload a songs file")
+if not operator_only("uploading a songs file"):
+    st.stop()
 limit = st.get_option("server.maxUploadSize")
 upload = st.file_uploader(
     f"CSV, up to {limit} MB", type=["csv", "tsv", "txt"],
@@ -53,11 +67,5 @@ if catalogue.report.edges == 0:
                "from it. Add rows that place songs in playlists.")
     st.stop()
 if st.button("Use this data", type="primary"):
-    try:
-        datasets.use_upload(cache_dir(), path, upload.name)
-    except OSError as err:
-        st.error(f"Cannot switch to this file: {escape_markdown(err.strerror or str(err))}. The cache folder "
-                 f"{escape_markdown(str(cache_dir()))} must be writable; the songs served now stay.")
-        st.stop()
-    st.success("Done: the search page now serves these songs (it trains a model for them first).")
-    st.page_link("pages/search.py", label="Find similar songs", icon=":material/search:")
+    st.query_params["data"] = path.stem  # only links that carry it serve it
+    st.rerun()

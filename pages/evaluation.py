@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import escape_markdown, latest_evaluation, menu, run_evaluation
+from pages import escape_markdown, latest_evaluation, menu, operator_only, run_evaluation
 from recsys.charts import METRIC_LABELS, MODEL_LABELS, metric_bars
 from recsys.errors import RecsysError
 from recsys.evaluate import VIEWS, summarise, summary_table
@@ -15,7 +15,7 @@ st.caption(
     "AUC the chance a hidden song outranks one the playlist never had. Averages over three seeds."
 )
 running = st.session_state.get("evaluating", False)
-if st.button("Run the evaluation (about 7 minutes)", disabled=running):
+if operator_only("running the evaluation") and st.button("Run the evaluation (about 7 minutes)", disabled=running):
     st.session_state.evaluating = True
     st.rerun()
 if running:

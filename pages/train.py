@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from pages import current_config, escape_markdown, menu, model_picker, train_with_progress
+from pages import (cache_dir, current_config, default_config, escape_markdown, menu, model_picker, operator_only,
+                   serve_in_session, train_with_progress)
+from recsys import cache
 from recsys.charts import loss_chart
 from recsys.config import MODELS, TrainConfig
 from recsys.errors import NotSaved, RecsysError
@@ -16,6 +18,8 @@ DESCRIPTIONS = {
 menu()
 model_picker()
 st.title(":material/model_training: Train the model")
+if not operator_only("training a model"):
+    st.stop()
 current = current_config()
 request = st.session_state.get("train_request")  # a TrainConfig while a run is under way
 locked = request is not None
@@ -71,6 +75,7 @@ if request is not None:
         with progress_area:
             outcome = ("done", train_with_progress(request, on_epoch=lambda losses, recalls, n: (
                 chart.plotly_chart(loss_chart(losses, n, recalls), key=f"loss-{len(losses)}"))))
+        serve_in_session(request)
     except NotSaved as err:
         outcome = ("error", f"{err} The app keeps serving the {current.label}; make the cache folder "
                             "writable or free some space, then train again.")
@@ -86,12 +91,19 @@ if kind == "done":
     losses, recalls = detail
     validation = f", validation Recall@10 {recalls[-1]:.3f}" if recalls else ""
     st.success(f"Trained {len(losses)} epochs; final loss {losses[-1]:.4f}{validation}. "
-               "The search page now uses this model.")
+               "This session now serves it, and so does its link; everyone else keeps the default.")
     st.plotly_chart(loss_chart(losses, recalls=recalls), key="loss-final")
 elif kind == "stopped":
     st.warning("Training stopped before it finished; the model served is unchanged.")
 elif kind == "error":
     st.error(escape_markdown(detail))
 else:
-    st.info(f"The app serves the {current.label}. Press Start to train a new model; the sidebar switches "
+    st.info(f"This session serves the {current.label}. Press Start to train a new model; the sidebar switches "
             "between the models trained on this data.")
+if request is None and current != default_config() and st.button("Serve this model to everyone by default"):
+    try:
+        cache.save_current_config(cache_dir(), current)
+    except OSError as err:
+        st.error(f"Cannot change the default: {escape_markdown(err.strerror or str(err))}.")
+        st.stop()
+    st.rerun()

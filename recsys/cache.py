@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields
@@ -33,6 +34,7 @@ RECORD_FORMAT_VERSION = 1  # of the JSON records
 CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history", "knots", "chances")
 CURRENT_MODEL_FILE = "current-model.json"
 TRAINING_LOCK = "training.lock"
+EVALUATION_LOCK = "evaluation.lock"
 
 
 def file_digest(path: str | Path) -> str:
@@ -51,10 +53,14 @@ def config_json(config: TrainConfig) -> str:
     return json.dumps(config.as_dict(), sort_keys=True)
 
 
+def config_key(config: TrainConfig) -> str:
+    """16 hex digits naming a model's settings: its cache file's name, and `?model=` in a link."""
+    return hashlib.sha256(config_json(config).encode()).hexdigest()[:16]
+
+
 def cache_path(cache_dir: str | Path, data_digest: str, config: TrainConfig) -> Path:
     """Where the embeddings for this data and config live."""
-    config_digest = hashlib.sha256(config_json(config).encode()).hexdigest()
-    return Path(cache_dir) / f"embeddings-{data_digest[:16]}-{config_digest[:16]}.npz"
+    return Path(cache_dir) / f"embeddings-{data_digest[:16]}-{config_key(config)}.npz"
 
 
 def save(path: Path, embeddings: Embeddings, ids: IdMap, data_digest: str, config: TrainConfig) -> None:
@@ -160,21 +166,42 @@ def trained_configs(cache_dir: str | Path, data_digest: str) -> list[TrainConfig
     """Every model cached for this data, newest first: what the app offers to switch between."""
     found = []
     for path in Path(cache_dir).glob(f"embeddings-{data_digest[:16]}-*.npz"):
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                if int(archive["format_version"]) != FORMAT_VERSION:
-                    continue
-                config = TrainConfig(**json.loads(str(archive["config"])))
-            made = path.stat().st_mtime
-        except Exception:  # unreadable or from an older version: never offered, rebuilt if asked for
-            continue
-        if cache_path(cache_dir, data_digest, config) == path:
-            found.append((made, config))
+        config = _stored_config(path)
+        if config is not None and cache_path(cache_dir, data_digest, config) == path:
+            found.append((_modified(path), config))
     return [config for _, config in sorted(found, key=lambda pair: pair[0], reverse=True)]
 
 
+def find_config(cache_dir: str | Path, data_digest: str, key: str) -> TrainConfig | None:
+    """The model trained on this data whose config_key is `key` (as a link carries it), or None."""
+    if not re.fullmatch(r"[0-9a-f]{16}", key):
+        return None  # never a path: a key only ever names a file of this folder
+    path = Path(cache_dir) / f"embeddings-{data_digest[:16]}-{key}.npz"
+    config = _stored_config(path)
+    return config if config is not None and cache_path(cache_dir, data_digest, config) == path else None
+
+
+def _stored_config(path: Path) -> TrainConfig | None:
+    """The config a model file was trained with; None if it is missing, unreadable or from an older version."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if int(archive["format_version"]) != FORMAT_VERSION:
+                return None
+            return TrainConfig(**json.loads(str(archive["config"])))
+    except Exception:  # unreadable or from an older version: never offered, rebuilt if asked for
+        return None
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
-    """Record `config` as the model the app and CLI serve from now on."""
+    """Record `config` as the installation's default: the model the CLI and every app session
+    without `?model=` in its link serve from now on."""
     write_record(Path(cache_dir) / CURRENT_MODEL_FILE, config.as_dict())
 
 
@@ -235,17 +262,29 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@contextlib.contextmanager
 def training_lock(cache_dir: str | Path, wait: bool = False):
     """One training run at a time per cache directory, across sessions, threads and processes.
 
-    An OS file lock, so a run that is killed releases it with its process. Without `wait`, a
-    second run is refused with a RecsysError; a directory that cannot hold the lock file cannot
-    take a model either, so training goes ahead and serves from memory.
+    Without `wait`, a second run is refused with a RecsysError; a directory that cannot hold the
+    lock file cannot take a model either, so training goes ahead and serves from memory.
     """
+    return _file_lock(Path(cache_dir) / TRAINING_LOCK, wait, "Another training run on this installation is "
+                      "under way; wait for it to finish, then try again.")
+
+
+def evaluation_lock(cache_dir: str | Path):
+    """One evaluation at a time per cache directory: a second is refused with a RecsysError."""
+    return _file_lock(Path(cache_dir) / EVALUATION_LOCK, False, "An evaluation on this installation is under way; "
+                      "its results appear here when it finishes.")
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path, wait: bool, busy: str):
+    """An OS file lock, so a run that is killed releases it with its process; `busy` is the
+    RecsysError's message when another holds it and we do not wait."""
     try:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        handle = open(Path(cache_dir) / TRAINING_LOCK, "a")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")
     except OSError:
         yield
         return
@@ -253,8 +292,7 @@ def training_lock(cache_dir: str | Path, wait: bool = False):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise RecsysError("Another training run on this installation is under way; "
-                              "wait for it to finish, then try again.") from None
+            raise RecsysError(busy) from None
         try:
             yield
         finally:
@@ -272,15 +310,47 @@ def training_under_way(cache_dir: str | Path) -> bool:
 
 def writable(cache_dir: str | Path) -> bool:
     """Whether a model can be saved in `cache_dir` now: a read-only or full disk says no."""
+    return not write_problem(cache_dir)
+
+
+def write_problem(cache_dir: str | Path) -> str:
+    """Why no model can be saved in `cache_dir` now, or '' if one can: a file in the way, a folder
+    that cannot be created, a read-only or full disk."""
+    problem = folder_problem(cache_dir)
+    if problem:
+        return problem
     try:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".write-test.") as probe:
             probe.write(bytes(1 << 16))  # a full disk accepts a new empty file, not its blocks
             probe.flush()
             os.fsync(probe.fileno())
-    except OSError:
-        return False
-    return True
+    except OSError as err:
+        return f"{cache_dir} cannot be written to ({err.strerror or err})"
+    return ""
+
+
+def folder_problem(cache_dir: str | Path) -> str:
+    """Why `cache_dir` is not a folder and cannot be made one, or '' once it is one (created if need be)."""
+    blocker = file_in_the_way(cache_dir)
+    if blocker is not None:
+        return f"{blocker} is a file, not a folder"
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        return f"the folder {cache_dir} cannot be created ({err.strerror or err})"
+    return ""
+
+
+def file_in_the_way(cache_dir: str | Path) -> Path | None:
+    """`cache_dir` itself, or the folder above it, where that is a file: no model can ever be saved
+    there, whatever the disk allows. None if there is none."""
+    for path in (Path(cache_dir), *Path(cache_dir).parents):
+        try:
+            if path.exists():
+                return None if path.is_dir() else path
+        except OSError:  # a folder we may not look into: creating the cache says why, if it fails
+            return None
+    return None
 
 
 def write_atomically(path: Path, write) -> None:

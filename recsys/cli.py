@@ -16,6 +16,7 @@ from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save, train_model
 from recsys.recommend import PER_ALBUM, PER_ARTIST, Filters
+from recsys.share import terminal_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.command(args)
     except RecsysError as err:
-        print(f"error: {err}", file=sys.stderr)
+        _line(f"error: {err}", file=sys.stderr)  # "did you mean" errors quote names from the data
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted; the previous model is still in place.", file=sys.stderr)
@@ -38,6 +39,7 @@ def cmd_train(args) -> int:
     config = TrainConfig.preset(args.model, **settings)
     if distributed.launched() and config.model != "kg":
         raise RecsysError(f"Only the kg model trains across processes; train {config.model} without torchrun.")
+    _check_cache_dir(args, saving=True)
     with distributed.process_group():
         catalogue = load_catalogue(args.data)
         if distributed.rank() > 0:  # only rank 0 reports and saves: the others lend it their share of each step
@@ -47,7 +49,9 @@ def cmd_train(args) -> int:
             _say(line)
         if distributed.world_size() > 1:
             _say(f"Training across {distributed.world_size()} processes, each on its share of every epoch's pairs.")
-        embeddings = train_and_save(catalogue, cache.file_digest(args.data), args.cache_dir, config, _say, _progress)
+        # The shell is the operator's: what it trains becomes the installation's default.
+        embeddings = train_and_save(catalogue, cache.file_digest(args.data), args.cache_dir, config, _say, _progress,
+                                    serve=True)
     print(f"final loss {embeddings.loss_history[-1]:.4f} after {config.epochs} epochs")
     return 0
 
@@ -57,6 +61,7 @@ def cmd_recommend(args) -> int:
         return _recommend_batch(args)
     if args.out is not None:
         args.usage_error("--out goes with --batch IN.jsonl")
+    _check_cache_dir(args)
     recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
     filters = Filters(per_artist=args.per_artist, per_album=args.per_album)
     if args.json:
@@ -65,9 +70,9 @@ def cmd_recommend(args) -> int:
         return 0
     seed = match(recommender, args.query)
     song = recommender.describe([seed]).iloc[0]
-    print(f"{song.track_name} — {song.track_artist} ({song.track_album_name}) [{song.track_id}]")
+    _line(f"{song.track_name} — {song.track_artist} ({song.track_album_name}) [{song.track_id}]")
     for row in recommender.neighbours_table(seed, args.k, filters).itertuples():
-        print(f"{row.rank:3d}. {row.score:.3f} (cos {row.cosine:.3f})  {row.track_name} — {row.track_artist}"
+        _line(f"{row.rank:3d}. {row.score:.3f} (cos {row.cosine:.3f})  {row.track_name} — {row.track_artist}"
               f"  [{row.genre}]")
     return 0
 
@@ -82,6 +87,7 @@ def _recommend_batch(args) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
+    _check_cache_dir(args)
     recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
     filters = Filters(per_artist=args.per_artist, per_album=args.per_album)
     songs = Songs.of(recommender.catalogue.tracks)
@@ -102,6 +108,7 @@ def cmd_export(args) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
+    _check_cache_dir(args)
     recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
     ids, emb = recommender.catalogue.ids, recommender.embeddings
     try:
@@ -124,6 +131,7 @@ def cmd_evaluate(args) -> int:
     from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
 
     names = args.models or list(MODELS)
+    _check_cache_dir(args)  # the report is written there, after minutes of evaluating
     catalogue = load_catalogue(args.data)
     started = time.perf_counter()
 
@@ -223,6 +231,23 @@ SETTINGS = {
 }
 
 
+def _check_cache_dir(args, saving: bool = False) -> None:
+    """Refuse, before any training, a --cache-dir given that is a file or cannot be created; with
+    `saving` (train, whose result is the saved model), any cache folder a model cannot be written to.
+
+    Otherwise the default folder is let through: on a read-only install, models are served from memory."""
+    if saving:
+        problem = cache.write_problem(args.cache_dir)
+        if problem:
+            raise RecsysError(f"Cannot save a model in {args.cache_dir}: {problem}. Give --cache-dir a folder you "
+                              "can write to (or free some space); nothing was trained.")
+    elif args.cache_dir != DEFAULT_CACHE_DIR:
+        problem = cache.folder_problem(args.cache_dir)
+        if problem:
+            raise RecsysError(f"--cache-dir {args.cache_dir}: {problem}. Give a folder, or a path where one can be "
+                              "created.")
+
+
 def _cap(text: str) -> int:
     """argparse type of --per-artist / --per-album: a whole number, 0 (no cap) or more."""
     try:
@@ -234,8 +259,13 @@ def _cap(text: str) -> int:
     return value
 
 
+def _line(text: str, file=None) -> None:
+    """Print one line that may quote names from the data, which could hold terminal escapes."""
+    print(terminal_text(text), file=file)
+
+
 def _say(text: str) -> None:
-    print(text, file=sys.stderr)
+    _line(text, file=sys.stderr)  # load reports quote the file's column names
 
 
 def _progress(epoch: int, epochs: int, loss: float, recall: float | None) -> None:

@@ -1,13 +1,10 @@
 """Load the songs CSV into a clean catalogue: one row per track, one edge per (playlist, track).
 
-Files come from people's own exports, so the reader finds the delimiter (comma, semicolon, tab or
-bar) and the encoding (UTF-8, with or without a byte-order mark, else Latin-1) itself, and every
-repair it makes is counted in the LoadReport with the first rows it concerned.
+Files come from people's own exports, so the reader (recsys.csvfile) finds the delimiter (comma,
+semicolon, tab or bar) and the encoding (UTF-8, with or without a byte-order mark, else Latin-1)
+itself, and every repair made here is counted in the LoadReport with the first rows it concerned.
 """
 
-import csv
-import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,19 +12,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from recsys.config import AUDIO_FEATURES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from recsys.config import AUDIO_FEATURES
+from recsys.csvfile import DELIMITER_NAMES, read_csv
 from recsys.entities import TrackLabels, codes, names_of, song_codes
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 
-TEXT_COLUMNS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c not in AUDIO_FEATURES)
-DELIMITERS = (",", ";", "\t", "|")
 # Spotify's documented ranges. A value outside one is an error in the file, so it is treated like a
 # missing value (imputed and reported) rather than stretching the 0–1 scaling of every other song.
+# duration_ms has no documented top; a day is far above any song (the shipped file's longest is
+# under 9 minutes) and keeps a typo like 1e308 from squashing every other song's length to 0.
 FEATURE_RANGES = {
     "danceability": (0, 1), "energy": (0, 1), "key": (-1, 11), "loudness": (-60, 5), "mode": (0, 1),
     "speechiness": (0, 1), "acousticness": (0, 1), "instrumentalness": (0, 1), "liveness": (0, 1),
-    "valence": (0, 1), "tempo": (0, 300), "duration_ms": (1, np.inf),
+    "valence": (0, 1), "tempo": (0, 300), "duration_ms": (1, 24 * 60 * 60 * 1000),
 }
 EXAMPLE_ROWS = 3  # rows named in a report line or an error
 
@@ -64,8 +62,7 @@ class LoadReport:
         for name, (count, rows) in self.imputed.items():
             out.append(f"{count:,} tracks had a missing or non-numeric {name} ({_rows(rows)}); used the column median")
         for name, (count, rows) in self.out_of_range.items():
-            low, high = FEATURE_RANGES[name]
-            out.append(f"{count:,} tracks had a {name} outside {low:g} to {high:g} ({_rows(rows)}); used the column median")
+            out.append(f"{count:,} tracks had a {name} outside {_range(name)} ({_rows(rows)}); used the column median")
         if self.conflicting[0]:
             out.append(f"{self.conflicting[0]:,} track_ids have rows that disagree on title, artist or album "
                        f"({_rows(self.conflicting[1])}); each track keeps its first row's")
@@ -79,13 +76,15 @@ class LoadReport:
         return bool(self.dropped_rows or self.imputed or self.out_of_range or self.conflicting[0])
 
 
-DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
-
-
 def _rows(rows: list[int]) -> str:
     """ "row 5" / "rows 5, 9, 12" / "rows 5, 9, 12, …": file rows, the header being row 1."""
     shown = ", ".join(str(r) for r in rows[:EXAMPLE_ROWS])
     return f"row {shown}" if len(rows) == 1 else f"rows {shown}{', …' if len(rows) > EXAMPLE_ROWS else ''}"
+
+
+def _range(name: str) -> str:
+    """ "0 to 1", "-60 to 5", "1 to 86,400,000": a feature's range as a person reads it."""
+    return " to ".join(f"{end:,.0f}" if float(end).is_integer() else f"{end:g}" for end in FEATURE_RANGES[name])
 
 
 @dataclass
@@ -131,12 +130,12 @@ class Catalogue:
 
 def load_catalogue(path: str | Path) -> Catalogue:
     """Read and clean the CSV at `path`; raise RecsysError naming the problem if it is unusable."""
-    frame, source = _read_csv(Path(path))
+    frame, source = read_csv(Path(path))
     rows = len(frame)
     frame = frame[frame["track_id"] != ""]
     if frame.empty:
         raise RecsysError(f"{path}: no usable rows: every row's track_id is empty. Fill in track_id, one per song.")
-    tracks, raw, repairs = _tracks(frame)
+    tracks, raw, repairs = _tracks(frame, path)
     playlists = _playlists(frame)
     ids = IdMap.from_ids(playlists["playlist_id"], tracks["track_id"])
     pairs = frame.loc[frame["playlist_id"] != "", ["playlist_id", "track_id"]]
@@ -182,77 +181,7 @@ def min_max_scale(values: np.ndarray) -> np.ndarray:
     return ((values - low) / span).astype(np.float32)
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, dict]:
-    """The parsed file and how it was read (encoding, delimiter, unused columns)."""
-    if not path.is_file():
-        raise RecsysError(f"Data file not found: {path}")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise RecsysError(f"{path}: cannot be read ({err.strerror or err}).") from None
-    if not data.strip():
-        raise RecsysError(f"{path}: the file is empty. Export the songs as CSV with a header row and try again.")
-    if b"\x00" in data[:65536]:
-        raise RecsysError(f"{path}: this is not a CSV file (it holds binary data). Export the songs as CSV text.")
-    text, encoding = _decode(data)
-    first_line = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"), maxsplit=1)[0]  # old Macs end lines in \r alone
-    delimiter = _delimiter(first_line)
-    try:
-        header = [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter), [])]
-    except csv.Error as err:
-        raise RecsysError(f"{path}: the header row cannot be read ({err}). The first row must name the columns.") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise RecsysError(
-            f"{path}: missing required column(s): {', '.join(missing)}. The first row must be a header naming "
-            f"{', '.join(REQUIRED_COLUMNS)}; this file's header has: {', '.join(header[:12])[:300]}"
-            f"{', …' if len(header) > 12 else ''}."
-        )
-    try:
-        frame = _parse(data, encoding, delimiter)
-    except (ValueError, OSError) as err:
-        raise RecsysError(f"{path}: could not be read as a CSV file ({_first_line(err)}).") from None
-    if frame.empty:
-        raise RecsysError(f"{path}: the file has a header but no rows of songs.")
-    for column in TEXT_COLUMNS:
-        frame[column] = frame[column].str.strip() if column in frame.columns else ""
-    extra = [c for c in frame.columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    return frame, {"encoding": encoding, "delimiter": delimiter, "extra_columns": extra}
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """The file's text and encoding: UTF-8 (a byte-order mark is fine), else Latin-1, which never fails."""
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
-
-
-def _delimiter(header: str) -> str:
-    """The candidate that splits the header line into the most fields; a comma by default."""
-    return max(DELIMITERS, key=lambda candidate: (header.count(candidate), candidate == ","))
-
-
-def _parse(data: bytes, encoding: str, delimiter: str) -> pd.DataFrame:
-    """The CSV with stripped column names; text columns as text, audio features as floats.
-
-    Text is read with no NA guessing: a song titled "NA" is a title, not a gap. Features are
-    parsed by Arrow as floats when every value is a number, else read as text and coerced
-    (and imputed) by `_tracks`.
-    """
-    options = {"keep_default_na": False, "engine": "pyarrow", "sep": delimiter, "encoding": encoding.lower()}
-    names = {str(raw).strip(): raw for raw in pd.read_csv(io.BytesIO(data), nrows=0, sep=delimiter,
-                                                          encoding=encoding.lower()).columns}
-    text = {names[c]: str for c in TEXT_COLUMNS if c in names}
-    features = [names[c] for c in AUDIO_FEATURES if c in names]
-    try:
-        frame = pd.read_csv(io.BytesIO(data), dtype=text | dict.fromkeys(features, "float64"), **options)
-    except ValueError:  # a feature value that is not a number
-        frame = pd.read_csv(io.BytesIO(data), dtype=text | dict.fromkeys(features, str), **options)
-    return frame.rename(columns=lambda raw: str(raw).strip())
-
-
-def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
+def _tracks(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, np.ndarray, dict]:
     """One row per track_id (its first row's metadata and features), features imputed; and the
     LoadReport fields that say what was repaired."""
     first = frame.drop_duplicates("track_id")
@@ -262,11 +191,8 @@ def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
     absent = numeric.isna() | np.isinf(numeric)
     outside = pd.DataFrame({name: ~absent[name] & ~numeric[name].between(*FEATURE_RANGES[name])
                             for name in AUDIO_FEATURES})
+    _check_usable(path, absent, outside, file_rows)
     numeric = numeric.mask(absent | outside)
-    empty = [name for name in AUDIO_FEATURES if numeric[name].isna().all()]
-    if empty:
-        raise RecsysError(f"No usable numeric values in column(s): {', '.join(empty)} ({_rows(file_rows.tolist())}). "
-                          "Fill them with numbers.")
     numeric = numeric.fillna(numeric.median())
     tracks = pd.DataFrame({
         "track_id": first["track_id"],
@@ -281,6 +207,23 @@ def _tracks(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, dict]:
         "conflicting": _conflicts(frame),
     }
     return tracks, numeric.to_numpy(dtype=np.float64), repairs
+
+
+def _check_usable(path: Path, absent: pd.DataFrame, outside: pd.DataFrame, file_rows: np.ndarray) -> None:
+    """Refuse a feature column with no value to impute from, saying why: no numbers, or none in range."""
+    unusable = absent | outside
+    no_numbers = [name for name in AUDIO_FEATURES if absent[name].all()]
+    out_of_range = [name for name in AUDIO_FEATURES if unusable[name].all() and outside[name].any()]
+    problems = []
+    if no_numbers:
+        problems.append(f"No usable numeric values in column(s): {', '.join(no_numbers)} "
+                        f"({_rows(file_rows.tolist())}). Fill them with numbers.")
+    for name in out_of_range:
+        problems.append(f"Every {name} given is out of range ({_rows(file_rows[outside[name].to_numpy()].tolist())}): "
+                        f"{name} runs from {_range(name)}. Convert the column to that scale (it may use another, "
+                        "such as percent) and try again.")
+    if problems:
+        raise RecsysError(f"{path}: {' '.join(problems)}")
 
 
 def release_year(dates: pd.Series) -> pd.Series:
@@ -318,8 +261,3 @@ def _playlists(frame: pd.DataFrame) -> pd.DataFrame:
         "genre": listed["playlist_genre"],
         "subgenre": listed["playlist_subgenre"],
     }).reset_index(drop=True)
-
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()
-    return text[0][:200] if text else type(err).__name__

@@ -12,7 +12,7 @@ from recsys.ann import EXACT_UP_TO, VectorIndex
 from recsys.calibrate import held_out_calibration
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings, sound_vectors
-from recsys.errors import NotSaved
+from recsys.errors import NotSaved, RecsysError
 from recsys.load import Catalogue, load_catalogue
 from recsys.recommend import Filters, Groups, pick, scores
 from recsys.search import Matches, SearchIndex
@@ -146,16 +146,24 @@ def _stored_vector_index(embeddings_path: Path, track: np.ndarray) -> VectorInde
 
 def train_and_save(
     catalogue: Catalogue, data_digest: str, cache_dir: str | Path, config: TrainConfig,
-    on_message: Messages = lambda text: None, on_epoch=None, wait: bool = False,
+    on_message: Messages = lambda text: None, on_epoch=None, wait: bool = False, serve: bool = False,
+    on_locked: Callable[[], None] = lambda: None,
 ) -> Embeddings:
-    """Train, cache the embeddings and make them the current model. If the disk refuses them,
-    raise NotSaved, which carries the embeddings: the model served until then stays current.
+    """Train and cache the embeddings; with `serve`, also make them the installation's default
+    model. If the disk refuses them, raise NotSaved, which carries the embeddings: the default
+    stays as it was.
 
     Only one run trains per cache directory at a time. Another is refused, or with `wait` (a model
     needed to serve at all) waits, then uses what the run it waited for saved if that was this model.
+    `on_locked` is called once this run holds the cache.
     """
+    blocker = cache.file_in_the_way(cache_dir)
+    if blocker is not None:  # said now: no disk setting would let this run's model be saved after training
+        raise RecsysError(f"No model can be saved in {Path(cache_dir)}: {blocker} is a file, not a folder. Move "
+                          "that file, or choose another cache folder (--cache-dir, or RECSYS_CACHE_DIR for the app).")
     path = cache.cache_path(cache_dir, data_digest, config)
     with cache.training_lock(cache_dir, wait):
+        on_locked()
         if wait:
             ready, _ = cache.load(path, catalogue.ids, data_digest, config)
             if ready is not None:
@@ -163,7 +171,8 @@ def train_and_save(
         embeddings = train_model(catalogue, config, on_message, on_epoch)
         try:
             cache.save(path, embeddings, catalogue.ids, data_digest, config)
-            cache.save_current_config(cache_dir, config)
+            if serve:
+                cache.save_current_config(cache_dir, config)
         except OSError as err:
             raise NotSaved(f"Could not save the trained model in {Path(cache_dir)} ({err.strerror or err}).",
                            embeddings) from None

@@ -1,5 +1,5 @@
 """A recommendation list as people read it and keep it: its scores' precision, CSV for
-spreadsheets, M3U for music players."""
+spreadsheets, M3U for music players, plain text for terminals."""
 
 import re
 
@@ -11,6 +11,9 @@ FEWEST_DECIMALS, MOST_DECIMALS = 3, 6
 SPOTIFY_TRACK_URL = "https://open.spotify.com/track/"
 CSV_COLUMNS = {"rank": "rank", "track_name": "title", "track_artist": "artist", "track_album_name": "album",
                "release_year": "year", "genre": "genre", "score": "score", "cosine": "cosine", "track_id": "track_id"}
+CSV_TEXT_COLUMNS = ("title", "artist", "album", "genre", "track_id")  # names from the data; the rest are numbers
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_START = re.compile(r"[=+\-@\t\r]")
 
 
 def score_decimals(scores) -> int:
@@ -26,12 +29,24 @@ def score_decimals(scores) -> int:
 
 def as_csv(table: pd.DataFrame) -> bytes:
     """The list (a Recommender.neighbours_table) as UTF-8 CSV with a byte-order mark, so that
-    spreadsheet programs read accented names right."""
+    spreadsheet programs read accented names right, and no name runs as a formula."""
     present = {column: name for column, name in CSV_COLUMNS.items() if column in table}
     out = table[list(present)].rename(columns=present)
     if "year" in out:
         out["year"] = out["year"].astype("Int64")  # 2019, not 2019.0; unknown stays empty
-    return out.to_csv(index=False, float_format="%.6f").encode("utf-8-sig")
+    for column in CSV_TEXT_COLUMNS:
+        if column in out:
+            out[column] = not_a_formula(out[column])
+    # RFC 4180's CRLF rows: with "\n" alone the csv module would leave a lone "\r" in a name unquoted,
+    # and spreadsheets end the row there.
+    return out.to_csv(index=False, float_format="%.6f", lineterminator="\r\n").encode("utf-8-sig")
+
+
+def not_a_formula(cells: pd.Series) -> pd.Series:
+    """Text cells with an apostrophe put before any that a spreadsheet would run as a formula
+    ("=HYPERLINK(…)", "+44 Song", "@handle"): it then shows the text, apostrophe hidden."""
+    text = cells.astype("string")  # missing stays missing
+    return text.mask(text.str.match(FORMULA_START, na=False), "'" + text)
 
 
 def as_m3u(table: pd.DataFrame, durations_ms, title: str) -> bytes:
@@ -46,3 +61,24 @@ def as_m3u(table: pd.DataFrame, durations_ms, title: str) -> bytes:
 
 def _one_line(text) -> str:
     return re.sub(r"[\r\n\x0b\x0c\x85\u2028\u2029]+", " ", str(text)).strip()
+
+
+# A terminal acts on these instead of showing them: CSI (colours, cursor moves, clearing the screen),
+# OSC/DCS/SOS/PM/APC strings (window titles, hyperlinks, clipboard writes) up to their terminator or
+# the end of the text, the other escape sequences, each in its 7-bit (ESC …) or 8-bit (C1) form.
+TERMINAL_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|\Z)"
+    r"|\x1b[ -/]*[0-~]?",
+    re.DOTALL,
+)
+LINE_BREAKS = re.compile(r"[\t\n\x0b\x0c\r\x85\u2028\u2029]+")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text) -> str:
+    """`text` as a terminal should print a name: one line (breaks and tabs become spaces) with every
+    control sequence and control character taken out, so a name cannot recolour, retitle, link or
+    clear anything, only show its visible characters."""
+    text = TERMINAL_SEQUENCE.sub("", str(text))
+    return CONTROL_CHARACTERS.sub("", LINE_BREAKS.sub(" ", text))

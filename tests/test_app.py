@@ -2,6 +2,7 @@
 
 import dataclasses
 import errno
+import os
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,12 @@ def test_a_query_without_a_close_match_offers_suggestions_and_no_list_until_one_
     assert "songs like Blinding Lights by The Weeknd" in " ".join(h.value for h in app.subheader)
 
 
+def served_in_link(app) -> TrainConfig:
+    """The model the session's link names (`?model=`), which it serves."""
+    path, cache_dir = Path(os.environ["RECSYS_DATA"]), Path(os.environ["RECSYS_CACHE_DIR"])
+    return cache.find_config(cache_dir, cache.file_digest(path), app.query_params["model"])
+
+
 def number_input(app, label):
     return next(w for w in app.number_input if w.label == label)
 
@@ -122,7 +129,8 @@ def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
     assert len(recalls) == 2 and all(0 <= recall <= 1 for recall in recalls)  # the page validates by default
     assert "validation Recall@10" in app.get("plotly_chart")[-1].proto.spec  # plotted beside the loss
     trained = TrainConfig(epochs=2, out_dim=8, holdout=0.2)  # the kg preset, two settings changed, 20% held out
-    assert cache.load_current_config(cache_dir) == trained
+    assert served_in_link(app) == trained  # this session serves it now; everyone else keeps the default
+    assert cache.load_current_config(cache_dir) == FAST
     assert cache.cache_path(cache_dir, cache.file_digest(path), trained).exists()
     assert "final loss" in app.success[0].value
 
@@ -133,7 +141,7 @@ def test_a_validation_share_of_zero_trains_on_everything_and_plots_the_loss_alon
     losses, recalls = train_on_page(app, **{"Epochs": 2, "Validation share": 0.0})
     assert len(losses) == 2 and recalls == []
     assert "validation Recall@10" not in app.get("plotly_chart")[-1].proto.spec
-    current = cache.load_current_config(cache_dir)
+    current = served_in_link(app)
     assert (current.epochs, current.holdout) == (2, 0.0)
 
 
@@ -160,35 +168,36 @@ def test_training_page_can_train_the_reports_recipe_instead(app_env):
     number_input(app, "Embedding dimension").set_value(8)
     app.button[0].click().run()
     assert not app.exception
-    assert cache.load_current_config(cache_dir) == TrainConfig.preset(
-        "gcn-paper", epochs=2, hidden_dim=16, out_dim=8, holdout=0.2)
+    assert served_in_link(app) == TrainConfig.preset("gcn-paper", epochs=2, hidden_dim=16, out_dim=8, holdout=0.2)
 
 
-def test_the_sidebar_switches_between_trained_models(app_env):
+def test_the_sidebar_switches_this_sessions_model_and_no_one_elses(app_env):
     path, cache_dir = app_env
-    app = open_app()  # trains FAST, the current model
+    app = open_app()  # trains FAST, the default model
     other = dataclasses.replace(FAST, epochs=2)
-    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)  # now the current one
+    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)
     picker = app.run().sidebar.selectbox[0]
     assert picker.options == [other.label, FAST.label]  # newest first
-    assert picker.value == other
-    picker.set_value(FAST).run()
+    assert picker.value == FAST
+    picker.set_value(other).run()
     assert not app.exception
-    assert cache.load_current_config(cache_dir) == FAST
-    assert FAST.label in " ".join(c.value for c in app.caption)  # the search page serves it at once
+    assert served_in_link(app) == other and cache.load_current_config(cache_dir) == FAST
+    assert other.label in " ".join(c.value for c in app.caption)  # the search page serves it at once
+    assert FAST.label in " ".join(c.value for c in open_app().caption)  # another visitor: the default
+    app.sidebar.selectbox[0].set_value(FAST).run()
+    assert FAST.label in " ".join(c.value for c in app.caption)
 
 
 def test_models_that_differ_in_one_setting_only_are_told_apart(app_env):
     path, cache_dir = app_env
     app = open_app()  # trains FAST
     other = dataclasses.replace(FAST, temperature=5.0)
-    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)  # now the current one
+    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)
     picker = app.run().sidebar.selectbox[0]
     # The browser sends back the label of the option chosen: two alike would be one model.
     assert len(set(picker.options)) == 2
-    assert picker.value == other and cache.load_current_config(cache_dir) == other
-    picker.set_value(FAST).run()
-    assert cache.load_current_config(cache_dir) == FAST
+    picker.set_value(other).run()
+    assert served_in_link(app) == other
 
 
 def data_page(app_env, monkeypatch) -> AppTest:
@@ -216,9 +225,12 @@ def test_an_upload_that_loads_is_summarised_then_served_when_chosen(app_env, mon
     assert "30 rows → 30 tracks, 3 playlists" in app.text[-1].value
     assert datasets.current_upload(cache_dir) is None  # checked, not yet served
     next(b for b in app.button if b.label == "Use this data").click().run()
-    assert datasets.current_upload(cache_dir)[1] == "my songs.csv"
+    key = app.query_params["data"]
+    assert datasets.find_upload(cache_dir, key)[1] == "my songs.csv"
+    assert datasets.current_upload(cache_dir) is None  # this session's link serves it; the default stays
     app.switch_page("pages/search.py").run()
     assert "30 songs from 3 playlists" in " ".join(c.value for c in app.caption)
+    assert "spotify_songs.csv" in open_app("pages/data.py").text[0].value  # another visitor: the default
 
 
 def test_uploads_are_off_when_the_installation_sets_its_data(app_env):

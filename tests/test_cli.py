@@ -1,12 +1,15 @@
 """recsys/cli.py: the commands in-process, and errors as one 'error:' line with exit code 2."""
 
+import errno
 import json
+import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from recsys import cache, cli
+from recsys import cache, cli, pipeline
 from recsys.cli import main
 from recsys.config import TrainConfig
 from recsys.pipeline import prepare
@@ -65,6 +68,35 @@ def test_recommend_prints_the_match_then_k_ranked_lines(trained, capsys):
         assert re.fullmatch(rf" *{rank}\. {number} \(cos {number}\)  Song \w+ — Artist \w+  \[\w+\]", line), line
         assert "Song a2 —" not in line
     assert "training" not in err  # served from the model `train` saved
+
+
+# Names that would drive a terminal: a colour, an OSC 8 hyperlink, a window title, a screen clear (8-bit CSI).
+RED = "\x1b[31mRed\x1b[0m Light"
+LINKED = "\x1b]8;;http://x\x07Link\x1b]8;;\x07 Band"
+RETITLED = "\x1b]0;title\x07Album\x9b2J Side"
+
+
+def test_recommend_prints_names_without_their_terminal_escapes(make_csv, tmp_path, capsys):
+    """Regression: names went to the terminal as they were, so a title could recolour the screen or
+    hide a link."""
+    rows = two_playlist_rows()
+    rows[0].update(track_name=RED, track_artist=LINKED, track_album_name=RETITLED)  # a0, in playlist A
+    common = ["--data", str(make_csv(rows)), "--cache-dir", str(tmp_path / "cache")]
+    assert main(["train", *common, *TRAIN_FAST]) == 0
+    capsys.readouterr()
+    printed = []
+    for query in (f"{RED} {LINKED}", "song a1"):  # the song asked about, then one among the recommendations
+        assert main(["recommend", query, "-k", "11", *common]) == 0
+        out, err = capsys.readouterr()
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", out), repr(out)
+        assert not re.search(r"[\x1b\x80-\x9f]", err), repr(err)  # a progress bar may redraw with "\r"
+        printed.append(out.splitlines())
+    asked, among = printed
+    assert asked[0] == "Red Light — Link Band (Album Side) [a0]"
+    assert among[0] == "Song a1 — Artist a1 (Album a1) [a1]"
+    assert any(line.endswith("  Red Light — Link Band  [rock]") for line in among)
+    assert main(["recommend", "red light link band", *common]) == 2  # the error line names songs too
+    assert_one_error_line(capsys.readouterr().err, "Did you mean “Red Light” by Link Band?")
 
 
 def test_recommend_before_any_train_trains_the_default_model_first(make_csv, tmp_path, capsys, monkeypatch):
@@ -145,6 +177,100 @@ def test_missing_data_file_is_one_error_line(tmp_path, capsys, command):
     assert code == 2
     assert_one_error_line(err, "not found", "missing.csv")
     assert out == ""
+
+
+@pytest.mark.parametrize("command", [["train", *TRAIN_FAST], ["recommend", "anything"]])
+def test_a_data_path_naming_a_folder_is_one_error_line_asking_for_the_csv(two_playlists_csv, tmp_path, capsys, command):
+    """Regression: a folder given as --data was reported "not found"."""
+    folder = two_playlists_csv.parent
+    code = main([*command, "--data", str(folder), "--cache-dir", str(tmp_path / "cache")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (f"error: {folder} is a folder, not a file: give the path of the songs CSV file itself, such as "
+                   f"{two_playlists_csv}.\n")
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Every training run the commands start, counted instead of run."""
+    runs = []
+    monkeypatch.setattr(pipeline, "train_model", lambda *args, **kwargs: runs.append(args))
+    return runs
+
+
+SAVING = ("Cannot save a model in {cache_dir}: {problem}. Give --cache-dir a folder you can write to (or free some "
+          "space); nothing was trained.")
+SERVING = "--cache-dir {cache_dir}: {problem}. Give a folder, or a path where one can be created."
+
+
+@pytest.mark.parametrize("command, message", [
+    (["train", *TRAIN_FAST], SAVING), (["recommend", "song a1"], SERVING), (["export", "--out", "x.npz"], SERVING),
+    (["evaluate", "--models", "random"], SERVING),
+], ids=["train", "recommend", "export", "evaluate"])
+@pytest.mark.parametrize("below", [False, True], ids=["the-file", "a-folder-below-it"])
+def test_a_cache_dir_that_is_a_file_is_an_argument_error_before_any_training(two_playlists_csv, tmp_path, capsys,
+                                                                             no_training, command, message, below):
+    """Regression: train ran every epoch, then could not save; recommend trained on every start."""
+    blocker = tmp_path / "models.txt"
+    blocker.write_text("not a folder")
+    cache_dir = blocker / "cache" if below else blocker
+    code = main([*command, "--data", str(two_playlists_csv), "--cache-dir", str(cache_dir)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and not no_training
+    assert err == "error: " + message.format(cache_dir=cache_dir, problem=f"{blocker} is a file, not a folder") + "\n"
+
+
+def test_a_cache_dir_that_cannot_be_created_is_an_argument_error(two_playlists_csv, tmp_path, capsys, monkeypatch,
+                                                                 no_training):
+    cache_dir = tmp_path / "locked" / "cache"
+    real_mkdir = Path.mkdir
+
+    def mkdir(self, *args, **kwargs):  # running as root, a chmod would not stop it
+        if self == cache_dir:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    assert main(["recommend", "song a1", "--data", str(two_playlists_csv), "--cache-dir", str(cache_dir)]) == 2
+    problem = f"the folder {cache_dir} cannot be created (Permission denied)"
+    assert capsys.readouterr().err == "error: " + SERVING.format(cache_dir=cache_dir, problem=problem) + "\n"
+    assert not no_training
+
+
+@pytest.mark.parametrize("code, reason", [(errno.EROFS, "Read-only file system"),
+                                          (errno.ENOSPC, "No space left on device")], ids=["read-only", "full"])
+def test_train_into_a_cache_dir_the_disk_refuses_stops_before_training(two_playlists_csv, tmp_path, capsys,
+                                                                       refuse_writes, no_training, code, reason):
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    refuse_writes(cache_dir, code)
+    assert main(["train", "--data", str(two_playlists_csv), "--cache-dir", str(cache_dir), *TRAIN_FAST]) == 2
+    problem = f"{cache_dir} cannot be written to ({reason})"
+    assert capsys.readouterr().err == "error: " + SAVING.format(cache_dir=cache_dir, problem=problem) + "\n"
+    assert not no_training
+
+
+def test_recommend_on_a_cache_dir_the_disk_refuses_still_serves_its_model(trained, tmp_path, capsys, refuse_writes):
+    """Only train needs to write: a read-only cache that holds the model serves it."""
+    refuse_writes(tmp_path / "cache")
+    assert main(["recommend", "song a2 artist a2", "-k", "3", *trained]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.strip().splitlines()) == 4 and "error" not in err
+
+
+def test_recommend_with_no_model_on_a_read_only_cache_dir_serves_from_memory(make_csv, tmp_path, capsys, monkeypatch,
+                                                                            refuse_writes):
+    real_config = cache.TrainConfig
+    monkeypatch.setattr(cache, "TrainConfig", lambda **kwargs: real_config(**{"epochs": 2, "hidden_dim": 8,
+                                                                              "out_dim": 4, **kwargs}))
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    refuse_writes(cache_dir)
+    path = make_csv(two_playlist_rows())
+    assert main(["recommend", "song b1", "-k", "2", "--data", str(path), "--cache-dir", str(cache_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.strip().splitlines()) == 3
+    assert "Could not save the trained model" in err and "Serving it from memory" in err
 
 
 def test_missing_column_is_exit_code_2(make_csv, tmp_path, capsys):

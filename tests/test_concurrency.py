@@ -42,5 +42,5 @@ def test_twenty_sessions_search_while_one_trains_and_a_second_run_is_refused(ser
     assert len(result.latencies) == 40 and result.while_training >= 20
     assert result.trained and result.refused.startswith(REFUSED)
     trained = dataclasses.replace(SERVED, epochs=EPOCHS, holdout=0.2)  # the page validates on a fifth by default
-    assert cache.load_current_config(cache_dir) == trained  # the one run saved, and is served from now on
+    assert cache.load_current_config(cache_dir) == SERVED  # the run saved, served to its own link, not the default
     assert cache.trained_configs(cache_dir, cache.file_digest(data)) == [trained, SERVED]

@@ -1,5 +1,8 @@
 """recsys/datasets.py: uploads are checked before they are served, and stay inside the cache."""
 
+import os
+import time
+
 import pytest
 
 from recsys import datasets
@@ -72,5 +75,69 @@ def test_no_upload_name_makes_anything_be_written_outside_the_uploads_folder(tmp
     path, _ = datasets.check_upload(cache_dir, name, good_bytes)
     datasets.use_upload(cache_dir, path, name)
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and p not in before)
-    assert written == [f"deep/cache/{datasets.CURRENT_DATA_FILE}", f"deep/cache/{datasets.UPLOADS}/{path.name}"]
+    assert written == [f"deep/cache/{datasets.CURRENT_DATA_FILE}", f"deep/cache/{datasets.UPLOADS}/{path.name}",
+                       f"deep/cache/{datasets.UPLOADS}/{path.stem}.json"]  # the name it came with, as data
     assert datasets.current_upload(cache_dir) == (path, name)
+
+
+def store(tmp_path, index: int, **limits):
+    """Upload a distinct small file (its bytes differ by a title) and return its stored path."""
+    rows = two_playlist_rows()
+    rows[0]["track_name"] = f"Distinct {index}"
+    data = write_songs_csv(tmp_path / f"upload{index}.csv", rows).read_bytes()
+    path, _ = datasets.check_upload(tmp_path / "cache", f"mine{index}.csv", data, **limits)
+    return path
+
+
+def unused_for(path, seconds: float) -> None:
+    old = time.time() - seconds
+    os.utime(path, (old, old))
+
+
+def test_a_link_names_an_upload_by_its_key_and_only_an_intact_one_is_served(tmp_path):
+    path = store(tmp_path, 0)
+    assert datasets.find_upload(tmp_path / "cache", path.stem) == (path, "mine0.csv")
+    with pytest.raises(RecsysError, match="no longer stored"):
+        datasets.find_upload(tmp_path / "cache", "0" * 32)
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(RecsysError, match="damaged"):
+        datasets.find_upload(tmp_path / "cache", path.stem)
+
+
+def test_the_store_evicts_the_uploads_unused_longest_with_their_models(tmp_path):
+    first, second = store(tmp_path, 0), store(tmp_path, 1)
+    model = tmp_path / "cache" / f"embeddings-{first.stem[:16]}-0123456789abcdef.npz"
+    model.write_bytes(b"model")
+    unused_for(first, 2 * datasets.IN_USE_SECONDS)
+    unused_for(second, 3 * datasets.IN_USE_SECONDS)
+    datasets.find_upload(tmp_path / "cache", second.stem)  # a session uses it again
+    third = store(tmp_path, 2, max_files=2)
+    assert sorted(p.name for p in (tmp_path / "cache" / datasets.UPLOADS).glob("*.csv")) == sorted(
+        [second.name, third.name])
+    assert not model.exists() and not first.with_suffix(".json").exists()
+
+
+def test_the_default_and_uploads_in_use_are_never_evicted(tmp_path):
+    first, second = store(tmp_path, 0), store(tmp_path, 1)
+    datasets.use_upload(tmp_path / "cache", first, "mine0.csv")
+    unused_for(first, 2 * datasets.IN_USE_SECONDS)
+    with pytest.raises(RecsysError, match="upload store is full"):
+        store(tmp_path, 2, max_files=2)  # first is the default, second was used just now
+    assert first.exists() and second.exists()
+    assert len(list((tmp_path / "cache" / datasets.UPLOADS).glob("*.csv"))) == 2
+
+
+def test_a_byte_cap_counts_the_new_upload_too(tmp_path):
+    first = store(tmp_path, 0)
+    unused_for(first, 2 * datasets.IN_USE_SECONDS)
+    second = store(tmp_path, 1, max_bytes=first.stat().st_size + 10)
+    assert not first.exists() and second.exists()
+
+
+def test_stray_temporary_files_are_swept_and_fresh_ones_left(tmp_path):
+    stray, fresh = tmp_path / ".embeddings-x.npz.abc.tmp", tmp_path / ".current-model.json.def.tmp"
+    for path in (stray, fresh):
+        path.write_bytes(b"partial")
+    unused_for(stray, 2 * datasets.STRAY_SECONDS)
+    assert datasets.sweep_strays(tmp_path) == 1
+    assert not stray.exists() and fresh.exists()

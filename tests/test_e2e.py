@@ -155,7 +155,27 @@ def test_clicking_a_point_on_the_map_makes_it_the_current_song(app_url, page):
     assert f"track={clicked}" in page.url
 
 
-def test_a_three_epoch_run_grows_the_loss_chart_epoch_by_epoch(app_url, page):
+def test_a_three_epoch_run_grows_the_loss_chart_and_is_served_to_its_link_alone(app_url, page, browser):
     seen = train_three_epochs(page, app_url)
     assert seen[-1] == 3 and seen == sorted(seen) and len(seen) >= 2
     assert page.get_by_text("Trained 3 epochs").is_visible()
+    key = re.search(r"model=([0-9a-f]{16})", page.url).group(1)  # the trainer's link names the new model
+    page.goto(f"{app_url}?model={key}")
+    page.get_by_text(READY_TEXT).wait_for(timeout=120_000)
+    assert page.get_by_text("20% held out").count() == 1  # the page trains on four fifths of each playlist
+    other = browser.new_context().new_page()  # a second visitor, on the link without ?model=
+    other.goto(app_url)
+    other.get_by_text(READY_TEXT).wait_for(timeout=120_000)
+    assert other.get_by_text(E2E_CONFIG.label).count() == 1 and other.get_by_text("held out").count() == 0
+    other.context.close()
+
+
+def test_no_page_asks_any_host_but_this_one(app_url, page):
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    for path in ("", "playlist", "map", "train", "evaluation", "data"):
+        page.goto(f"{app_url}{path}?track={SHAPE_OF_YOU}")
+        page.get_by_role("heading", level=1).first.wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)  # icons, fonts and charts load after the heading
+    elsewhere = [url for url in asked if not url.startswith(app_url) and not url.startswith("data:")]
+    assert asked and elsewhere == []

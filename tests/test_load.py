@@ -1,6 +1,9 @@
 """recsys/load.py: the real data file's traps, each reproduced in a tiny CSV."""
 
+import gzip
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -268,6 +271,134 @@ def test_column_without_numeric_values_is_named(make_csv):
     path = make_csv([{"track_id": "a", "liveness": "n/a"}, {"track_id": "b", "liveness": ""}])
     with pytest.raises(RecsysError, match=r"No usable numeric values.*liveness \(rows 2, 3\)"):
         load_catalogue(path)
+
+
+@pytest.mark.parametrize("column, values, shown_range", [
+    ("duration_ms", [100_000, 200_000, 300_000], "1 to 86,400,000"),
+    ("tempo", [90, 120, 150], "0 to 300"),
+])
+def test_an_absurd_duration_or_tempo_is_out_of_range_and_imputed_not_stretching_the_scale(make_csv, column, values,
+                                                                                           shown_range):
+    """Regression: duration_ms had no top, so 1e308 was kept and every other song's scaled length became 0."""
+    rows = [{"track_id": "absurd", column: 1e308}] + [{"track_id": f"t{value}", column: value} for value in values]
+    catalogue = load_catalogue(make_csv(rows))
+    index = AUDIO_FEATURES.index(column)
+    np.testing.assert_allclose(catalogue.features_raw[:, index], [values[1], *values])  # the median stands in
+    np.testing.assert_allclose(catalogue.features[:, index], [0.5, 0.0, 0.5, 1.0])
+    assert catalogue.report.out_of_range == {column: (1, [2])} and catalogue.report.repairs
+    assert f"1 tracks had a {column} outside {shown_range} (row 2); used the column median" in catalogue.report.lines()
+
+
+def test_a_column_whose_every_number_is_out_of_range_says_so_and_gives_the_range(make_csv):
+    """Regression: every danceability 5.0 was told "Fill them with numbers", which they were."""
+    path = make_csv([{"track_id": "a", "danceability": 5.0}, {"track_id": "b", "danceability": 5.0}])
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(path)
+    assert str(caught.value) == (f"{path}: Every danceability given is out of range (rows 2, 3): danceability runs "
+                                 "from 0 to 1. Convert the column to that scale (it may use another, such as percent) "
+                                 "and try again.")
+
+
+def test_columns_without_numbers_and_columns_out_of_range_are_named_in_one_line(make_csv):
+    path = make_csv([{"track_id": "a", "liveness": "n/a", "tempo": 900},
+                     {"track_id": "b", "liveness": "", "tempo": ""}])
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(path)
+    assert str(caught.value) == (f"{path}: No usable numeric values in column(s): liveness (rows 2, 3). Fill them "
+                                 "with numbers. Every tempo given is out of range (row 2): tempo runs from 0 to 300. "
+                                 "Convert the column to that scale (it may use another, such as percent) and try "
+                                 "again.")
+
+
+def test_a_data_path_naming_a_folder_asks_for_the_csv_file_inside(tmp_path, make_csv):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(empty)
+    assert str(caught.value) == f"{empty} is a folder, not a file: give the path of the songs CSV file itself."
+    make_csv([{"track_id": "a"}], name="songs.csv")
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(tmp_path)
+    assert str(caught.value) == (f"{tmp_path} is a folder, not a file: give the path of the songs CSV file itself, "
+                                 f"such as {tmp_path / 'songs.csv'}.")
+
+
+@pytest.mark.parametrize("encoding, described, codec", [
+    ("utf-16", "UTF-16LE text with a byte-order mark", "UTF-16LE"),
+    ("utf-16-le", "UTF-16LE text without a byte-order mark", "UTF-16LE"),
+    ("utf-16-be", "UTF-16BE text without a byte-order mark", "UTF-16BE"),
+])
+def test_a_utf16_file_is_named_with_how_to_make_it_utf8(make_csv, encoding, described, codec):
+    """Regression: UTF-16, what a spreadsheet's "Unicode text" export writes, was called binary data."""
+    path = make_csv([{"track_id": "a", "track_artist": "Señor"}, {"track_id": "b"}])
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(path)
+    assert str(caught.value) == (f"{path}: this file is {described}; songs files are read as UTF-8. Save it again as "
+                                 "\"CSV UTF-8\" (a spreadsheet's \"Unicode text\" is UTF-16), or convert it "
+                                 f"(iconv -f {codec} -t UTF-8 songs.csv > songs-utf8.csv) and load the copy.")
+
+
+def zipped(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("songs.csv", data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("pack, expected", [
+    (gzip.compress, ("this file is gzip-compressed, not CSV text. Decompress it (gunzip) and load the CSV inside, "
+                     "or export the songs as plain UTF-8 CSV.")),
+    (zipped, ("this file is a ZIP archive (an Excel .xlsx workbook is one too), not CSV text. Unzip it and load the "
+              "CSV inside; from a spreadsheet, save the songs as \"CSV UTF-8\".")),
+], ids=["gzip", "zip"])
+def test_a_compressed_file_is_named_not_called_binary(make_csv, pack, expected):
+    path = make_csv([{"track_id": "a"}, {"track_id": "b"}])
+    path.write_bytes(pack(path.read_bytes()))
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(path)
+    assert str(caught.value) == f"{path}: {expected}"
+
+
+@pytest.mark.parametrize("track, line", [(1, 3), (600, 602)])
+def test_a_nul_byte_is_refused_wherever_it_is(make_csv, track, line):
+    """Regression: only the first 64 KiB were looked at, so a NUL byte further on was loaded silently."""
+    path = make_csv([{"track_id": f"t{i}"} for i in range(800)])
+    data = path.read_bytes().replace(f"Song t{track},".encode(), f"Song t{track}\x00,".encode())
+    assert (data.index(b"\x00") > 65_536) == (track == 600)
+    path.write_bytes(data)
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(path)
+    assert str(caught.value) == (f"{path}: this is not a CSV file (it holds binary data). Export the songs as CSV "
+                                 f"text; if it is CSV text, delete the NUL byte (character 0) on line {line}.")
+
+
+def test_a_field_longer_than_the_readers_block_is_named_with_its_row(make_csv):
+    """Regression: Arrow's "straddling object straddles two block boundaries" reached the user as it was."""
+    path = make_csv([{"track_id": "a"}, {"track_id": "b", "track_name": "x" * (3 << 20)}, {"track_id": "c"}])
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(path)
+    assert str(caught.value) == (f"{path}: row 3 is too long to read: a field in it is longer than the 1 MiB the "
+                                 "reader takes at once, and no title or name is that long. Shorten or empty that field "
+                                 "(or close a quote left open there), then try again.")
+
+
+@pytest.mark.parametrize("repeat", ["tempo", " tempo "])
+def test_a_column_named_twice_is_a_duplicate_not_tempo_1(make_csv, repeat):
+    """Regression: pandas renamed the second "tempo" to "tempo.1" and the loader used the first unasked."""
+    path = make_csv([{"track_id": "a"}])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + f",{repeat}", lines[1] + ",130"]) + "\n", encoding="utf-8")
+    with pytest.raises(RecsysError) as caught:
+        load_catalogue(path)
+    assert str(caught.value) == (f"{path}: duplicate column tempo (columns 21, 23): which one holds the songs' values "
+                                 "is unclear. Delete or rename all but one, then try again.")
+
+
+def test_a_repeated_column_the_app_does_not_use_is_listed_once(make_csv):
+    catalogue = load_catalogue(make_csv([{"track_id": "a"}], columns=COLUMNS + ("bonus", "bonus")))
+    assert catalogue.report.extra_columns == ["bonus"]
+    assert "column(s) not used: bonus" in catalogue.report.lines()
 
 
 def test_binary_garbage_is_a_recsys_error(tmp_path):

@@ -39,13 +39,19 @@ def run(data, cache_dir, config=TINY_CONFIG):
     return recommender, messages
 
 
+def serve(data, cache_dir, config=TINY_CONFIG) -> None:
+    """Train `config` and make it the installation's default, as the operator would."""
+    run(data, cache_dir, config)
+    cache.save_current_config(cache_dir, config)
+
+
 def test_first_prepare_trains_and_writes_the_cache(two_playlists_csv, tmp_path, train_calls):
     recommender, messages = run(two_playlists_csv, tmp_path / "cache")
     assert len(train_calls) == 2
     assert any("training" in m for m in messages)
     path = cache.cache_path(tmp_path / "cache", cache.file_digest(two_playlists_csv), TINY_CONFIG)
     assert path.is_file()
-    assert cache.load_current_config(tmp_path / "cache") == TINY_CONFIG
+    assert not (tmp_path / "cache" / cache.CURRENT_MODEL_FILE).exists()  # serving a model never makes it the default
     assert recommender.embeddings.track.shape == (12, TINY_CONFIG.embedding_dim)
     assert len(recommender.embeddings.loss_history) == TINY_CONFIG.epochs
 
@@ -66,6 +72,7 @@ def test_second_prepare_loads_the_cache_without_training(two_playlists_csv, tmp_
 def test_prepare_without_a_config_serves_the_current_model(two_playlists_csv, tmp_path, train_calls):
     chosen = TrainConfig(epochs=2, hidden_dim=8, out_dim=4, seed=5)
     run(two_playlists_csv, tmp_path, chosen)
+    cache.save_current_config(tmp_path, chosen)  # the operator's choice
     recommender = prepare(two_playlists_csv, tmp_path)
     assert recommender.config == chosen
     assert len(train_calls) == 2
@@ -114,16 +121,29 @@ def test_a_cache_that_cannot_be_written_is_served_from_memory(two_playlists_csv,
 def test_a_model_the_disk_refuses_is_handed_back_and_the_served_one_stays(two_playlists, two_playlists_csv, tmp_path,
                                                                          refuse_writes, code):
     digest = cache.file_digest(two_playlists_csv)
-    served = train_and_save(two_playlists, digest, tmp_path, TINY_CONFIG)
+    served = train_and_save(two_playlists, digest, tmp_path, TINY_CONFIG, serve=True)
     refuse_writes(tmp_path, code)
     other = dataclasses.replace(TINY_CONFIG, seed=1)
     with pytest.raises(NotSaved, match="Could not save the trained model") as refused:
-        train_and_save(two_playlists, digest, tmp_path, other)
+        train_and_save(two_playlists, digest, tmp_path, other, serve=True)
     assert refused.value.embeddings.track.shape == served.track.shape
     assert cache.load_current_config(tmp_path) == TINY_CONFIG
     assert not cache.cache_path(tmp_path, digest, other).exists()
     np.testing.assert_array_equal(cache.load(cache.cache_path(tmp_path, digest, TINY_CONFIG), two_playlists.ids,
                                              digest, TINY_CONFIG)[0].track, served.track)
+
+
+@pytest.mark.parametrize("below", [False, True], ids=["the-file", "a-folder-below-it"])
+def test_a_cache_folder_that_is_a_file_is_refused_before_training(two_playlists_csv, tmp_path, train_calls, below):
+    """Regression: every epoch ran before the save found a file where the folder should be."""
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    cache_dir = blocker / "models" if below else blocker
+    with pytest.raises(RecsysError) as refused:
+        run(two_playlists_csv, cache_dir)
+    assert str(refused.value) == (f"No model can be saved in {cache_dir}: {blocker} is a file, not a folder. Move that "
+                                  "file, or choose another cache folder (--cache-dir, or RECSYS_CACHE_DIR for the app).")
+    assert train_calls == []
 
 
 # --- the Recommender ------------------------------------------------------------------------------
@@ -145,7 +165,7 @@ def local(recommender, track_id: str) -> int:
 
 def test_a_run_stopped_midway_leaves_the_served_model_and_frees_the_lock(two_playlists, two_playlists_csv, tmp_path):
     cache_dir, digest = tmp_path / "cache", cache.file_digest(two_playlists_csv)
-    run(two_playlists_csv, cache_dir)  # the model served now
+    serve(two_playlists_csv, cache_dir)
 
     def stop_at_epoch_2(epoch, *_):
         if epoch == 2:
@@ -153,7 +173,7 @@ def test_a_run_stopped_midway_leaves_the_served_model_and_frees_the_lock(two_pla
 
     longer = dataclasses.replace(TINY_CONFIG, epochs=5)
     with pytest.raises(KeyboardInterrupt):
-        train_and_save(two_playlists, digest, cache_dir, longer, on_epoch=stop_at_epoch_2)
+        train_and_save(two_playlists, digest, cache_dir, longer, on_epoch=stop_at_epoch_2, serve=True)
     assert cache.load_current_config(cache_dir) == TINY_CONFIG
     assert not cache.cache_path(cache_dir, digest, longer).exists()
     with cache.training_lock(cache_dir):  # released: the next run may start
@@ -251,7 +271,7 @@ def test_different_songs_whose_title_and_artist_run_together_are_both_recommende
 
 def test_a_training_process_killed_midway_leaves_the_served_model_and_frees_the_lock(two_playlists_csv, tmp_path):
     cache_dir = tmp_path / "cache"
-    run(two_playlists_csv, cache_dir)  # the model served now
+    serve(two_playlists_csv, cache_dir)
     before = sorted(path.name for path in cache_dir.iterdir())
     command = [sys.executable, "-m", "recsys", "train", "--data", str(two_playlists_csv), "--cache-dir", str(cache_dir),
                "--epochs", "100000", "--out-dim", "4"]
