@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from recsys import access, cache, datasets
+from recsys import access, cache, datasets, worker
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import NotSaved, RecsysError
 from recsys.load import load_catalogue
@@ -202,7 +202,7 @@ def recommender() -> Recommender:
             notice = st.empty()
             notice.info("No trained model for this data yet: training one now (about half a minute, once).")
             try:
-                train_with_progress(config, digest, wait=True)  # another session may be training it already
+                train_first_model(config, digest)
             except NotSaved:
                 pass  # the disk filled up meanwhile: _load trains again and serves from memory
             notice.empty()
@@ -215,37 +215,27 @@ def recommender() -> Recommender:
     return recommender
 
 
-def train_with_progress(config: TrainConfig, digest: str | None = None, on_epoch=None, wait: bool = False):
-    """Train `config` on the current data, showing a progress bar; returns the loss and the
-    validation Recall@10 per epoch (the latter empty when nothing is held out). While another run
-    trains, raise RecsysError, or with `wait` wait for it (see pipeline.train_and_save)."""
-    digest = digest or data_digest()
+def train_first_model(config: TrainConfig, digest: str) -> None:
+    """Train the model this session must have before it can serve anything, with a progress bar;
+    if another session is training it already, wait for that run (see pipeline.train_and_save)."""
     bar = st.progress(0.0, text="Loading songs…")
-    losses: list[float] = []
-    recalls: list[float] = []
 
     def report(epoch: int, epochs: int, loss: float, recall: float | None) -> None:
-        losses.append(loss)
-        validation = ""
-        if recall is not None:
-            recalls.append(recall)
-            validation = f" · validation Recall@10 {recall:.3f}"
-        bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}{validation}")
-        if on_epoch:
-            on_epoch(losses, recalls, epochs)
+        bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}")
 
-    catalogue = load_catalogue(data_path())
-    train_and_save(catalogue, digest, cache_dir(), config, on_message=_toast, on_epoch=report, wait=wait)
+    train_and_save(load_catalogue(data_path()), digest, cache_dir(), config, on_message=_toast, on_epoch=report,
+                   wait=True)
     bar.empty()
-    return losses, recalls
 
 
 def model_picker() -> None:
-    """A sidebar choice between the models trained on the current data; the one chosen is served."""
+    """A sidebar choice between the models trained on the current data; the one chosen is served.
+    Below it, any training run under way on this installation, which the operator may stop."""
     try:
         digest = data_digest()
     except RecsysError:
         return  # the page itself shows the data problem
+    training_status()
     current = current_config()
     configs = cache.trained_configs(cache_dir(), digest)
     if current not in configs:
@@ -258,6 +248,19 @@ def model_picker() -> None:
         on_change=lambda: serve_in_session(st.session_state["model_served"]),  # before the page runs
         disabled="train_request" in st.session_state,  # a switch now would stop the training run
     )
+
+
+def training_status() -> None:
+    """Say in the sidebar that a run is training on this installation, how far it is, and offer
+    Stop to whoever may change things (anyone in local mode)."""
+    report = worker.under_way(cache_dir())
+    if report is None or "train_report" in st.session_state:  # this session's own run shows on its page
+        return
+    progress = worker.read(report)
+    where = f"epoch {progress.epochs[-1][0]} of {progress.epochs[-1][1]}" if progress.epochs else "loading songs"
+    st.sidebar.caption(f"A training run is under way on this installation: {where}.")
+    if gate().may_change:
+        st.sidebar.button("Stop that run", key="stop-other-run", on_click=worker.stop, args=(report,))
 
 
 EVALUATION_SEEDS = [0, 1, 2]

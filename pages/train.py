@@ -1,13 +1,15 @@
 """Training page: choose a model and its settings, retrain on the current data, watch the loss fall."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from pages import (cache_dir, current_config, default_config, escape_markdown, menu, model_picker, operator_only,
-                   serve_in_session, train_with_progress)
-from recsys import cache
+from pages import (cache_dir, current_config, data_path, default_config, escape_markdown, menu, model_picker,
+                   operator_only, serve_in_session)
+from recsys import cache, worker
 from recsys.charts import loss_chart
 from recsys.config import MODELS, TrainConfig
-from recsys.errors import NotSaved, RecsysError
+from recsys.errors import RecsysError
 
 DESCRIPTIONS = {
     "kg": "Knowledge-graph model (best measured): songs, playlists, artists, albums and genres in one "
@@ -52,39 +54,54 @@ with st.form("train"):
 
 if start:
     try:
-        st.session_state.train_request = TrainConfig.preset(model, **settings)
+        config = TrainConfig.preset(model, **settings)
     except RecsysError as err:
         st.error(escape_markdown(str(err)))
         st.stop()
-    st.rerun()  # draw the form disabled before the run starts
+    if cache.training_under_way(cache_dir()):
+        st.error("Another training run on this installation is under way; wait for it to finish, then try again.")
+        st.stop()
+    if not cache.writable(cache_dir()):  # said before training, not after every epoch has run
+        st.error(f"The cache folder {escape_markdown(str(cache_dir()))} cannot take a new model (it is read-only "
+                 f"or full). The app keeps serving the {current.label}; make the folder writable or free some "
+                 "space, then train again.")
+        st.stop()
+    st.session_state.train_request = config
+    st.session_state.train_report = str(worker.start(data_path(), cache_dir(), config))
+    st.rerun()  # draw the form disabled while the run is under way
 
 
-def stop() -> None:
-    """Mark the run stopped before the rerun the click starts (Streamlit starts it at once, while
-    this run is still ending), so the new run does not try to train again. This run then stops at
-    its next epoch; nothing is saved until the last one, so the model served stays as it was."""
-    st.session_state.pop("train_request", None)
-    st.session_state.train_outcome = ("stopped", None)
+@st.fragment(run_every=1.0)
+def follow(report: Path, config: TrainConfig) -> None:
+    """The run's progress, redrawn every second without rerunning the page; once it ends, its outcome."""
+    progress = worker.read(report)
+    st.button("Stop training", icon=":material/stop_circle:", on_click=worker.stop, args=(report,))
+    if progress.epochs:
+        epoch, epochs, loss, recall = progress.epochs[-1]
+        validation = "" if recall is None else f" · validation Recall@10 {recall:.3f}"
+        st.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}{validation}")
+        st.plotly_chart(loss_chart(progress.losses, epochs, progress.recalls), key="loss-live")
+    else:
+        st.progress(0.0, text="Loading songs…" if progress.holding else "Starting the training process…")
+    if not worker.running(progress):
+        st.session_state.train_outcome = outcome(progress)
+        if progress.finished == "done":
+            serve_in_session(config)
+        del st.session_state.train_request, st.session_state.train_report
+        st.rerun()  # the whole page: the form unlocks, the sidebar offers the new model
+
+
+def outcome(progress: worker.Progress) -> tuple[str, object]:
+    if progress.finished == "done":
+        return "done", (progress.losses, progress.recalls)
+    if progress.finished == "error":
+        return "error", progress.message
+    return "stopped", None  # stopped, or ended without a word: nothing was saved either way
 
 
 if request is not None:
-    st.button("Stop training", icon=":material/stop_circle:", on_click=stop)
-    progress_area, chart = st.container(), st.empty()  # progress bar above the growing chart
-    outcome = ("stopped", None)  # unless the run gets to the end of this block
-    try:
-        with progress_area:
-            outcome = ("done", train_with_progress(request, on_epoch=lambda losses, recalls, n: (
-                chart.plotly_chart(loss_chart(losses, n, recalls), key=f"loss-{len(losses)}"))))
-        serve_in_session(request)
-    except NotSaved as err:
-        outcome = ("error", f"{err} The app keeps serving the {current.label}; make the cache folder "
-                            "writable or free some space, then train again.")
-    except RecsysError as err:
-        outcome = ("error", str(err))
-    finally:
-        st.session_state.pop("train_request", None)
-        st.session_state.train_outcome = outcome
-    st.rerun()
+    follow(Path(st.session_state.train_report), request)
+    st.stop()
 
 kind, detail = st.session_state.get("train_outcome", (None, None))
 if kind == "done":
@@ -100,7 +117,7 @@ elif kind == "error":
 else:
     st.info(f"This session serves the {current.label}. Press Start to train a new model; the sidebar switches "
             "between the models trained on this data.")
-if request is None and current != default_config() and st.button("Serve this model to everyone by default"):
+if current != default_config() and st.button("Serve this model to everyone by default"):
     try:
         cache.save_current_config(cache_dir(), current)
     except OSError as err:

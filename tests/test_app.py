@@ -3,6 +3,7 @@
 import dataclasses
 import errno
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -110,12 +111,21 @@ def number_input(app, label):
     return next(w for w in app.number_input if w.label == label)
 
 
-def train_on_page(app, **inputs) -> tuple[list, list]:
-    """Set the training form's inputs by label, start, and return (losses, recalls) of the run."""
+def start_on_page(app, **inputs) -> None:
+    """Set the training form's inputs by label, press Start, and follow the run (its own process) to its end."""
     for label, value in inputs.items():
         number_input(app, label).set_value(value)
     app.button[0].click().run()
+    deadline = time.monotonic() + 120
+    while "train_report" in app.session_state and time.monotonic() < deadline:
+        time.sleep(0.5)
+        app.run()  # what the page's once-a-second refresh does in a browser
     assert not app.exception
+
+
+def train_on_page(app, **inputs) -> tuple[list, list]:
+    """Train through the page and return (losses, recalls) of the run."""
+    start_on_page(app, **inputs)
     kind, history = app.session_state["train_outcome"]
     assert kind == "done"
     return history
@@ -154,8 +164,27 @@ def test_a_second_training_run_is_refused_while_one_runs_and_changes_nothing(app
     assert not app.exception
     assert "Another training run" in app.error[0].value
     assert cache.load_current_config(cache_dir) == FAST
-    app.button[0].click().run()  # once it has finished, training works again
+    start_on_page(app)  # once it has finished, training works again
     assert app.session_state["train_outcome"][0] == "done"
+
+
+def test_every_session_sees_a_run_under_way_and_may_stop_it_in_local_mode(app_env):
+    _, cache_dir = app_env
+    open_app()  # the default model, trained: a visitor needs no training of their own
+    trainer = open_app("pages/train.py")
+    number_input(trainer, "Epochs").set_value(2000)
+    trainer.button[0].click().run()
+    deadline = time.monotonic() + 60
+    while not cache.training_under_way(cache_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    other = open_app()  # another visitor, on the search page
+    assert "A training run is under way on this installation" in " ".join(c.value for c in other.sidebar.caption)
+    next(b for b in other.sidebar.button if b.label == "Stop that run").click().run()
+    while "train_report" in trainer.session_state and time.monotonic() < deadline:
+        time.sleep(0.5)
+        trainer.run()
+    assert trainer.session_state["train_outcome"][0] == "stopped"
+    assert "stopped before it finished" in trainer.warning[0].value
 
 
 def test_training_page_can_train_the_reports_recipe_instead(app_env):
@@ -166,8 +195,7 @@ def test_training_page_can_train_the_reports_recipe_instead(app_env):
     number_input(app, "Epochs").set_value(2)
     number_input(app, "Hidden dimension").set_value(16)
     number_input(app, "Embedding dimension").set_value(8)
-    app.button[0].click().run()
-    assert not app.exception
+    start_on_page(app)
     assert served_in_link(app) == TrainConfig.preset("gcn-paper", epochs=2, hidden_dim=16, out_dim=8, holdout=0.2)
 
 
@@ -311,7 +339,8 @@ def test_training_on_a_disk_that_refuses_it_says_so_and_keeps_serving(app_env, r
     app.button[0].click().run()
     assert not app.exception
     message = app.error[0].value
-    assert "Could not save the trained model" in message and "keeps serving" in message
+    assert "cannot take a new model" in message and "keeps serving" in message
+    assert "train_report" not in app.session_state  # refused before any run started
     assert cache.load_current_config(cache_dir) == FAST
     app = open_app()
     app.text_input[0].input("blinding lights").run()

@@ -1,0 +1,169 @@
+"""Training runs started from the app, each in its own process, so the server keeps answering
+searches while a model trains.
+
+The page starts `python -m recsys.worker`, which trains at a lower priority. Its report file,
+JSON lines, says what it does: "launched" (its process id, written by the page), "started" once
+it holds the training lock, one "epoch" line per epoch (loss, validation Recall@10), then "done",
+"stopped" or "error". The run holding the lock also names its report in RUN_FILE, so every session can show
+its progress and stop it. Stopping sends SIGTERM; nothing is saved until the last epoch, and then
+atomically, so a stopped run leaves the models as they were. A server killed meanwhile leaves the
+run to finish and save on its own.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recsys import cache
+from recsys.config import TrainConfig
+from recsys.errors import RecsysError
+
+RUNS = "runs"  # folder of the report files
+RUN_FILE = "training-run.json"  # names the report of the run that holds the lock now
+NICENESS = 10  # the worker yields the processors to the server's page runs
+
+
+@dataclass
+class Progress:
+    """What a report file says so far."""
+
+    epochs: list[tuple[int, int, float, float | None]] = field(default_factory=list)  # (epoch, of, loss, recall)
+    pid: int | None = None
+    holding: bool = False  # it holds the training lock: the data is loaded and the epochs begin
+    finished: str | None = None  # "done", "stopped" or "error", once it has ended
+    message: str = ""  # the error's message
+    seconds: float | None = None  # the whole run's, once done
+
+    @property
+    def losses(self) -> list[float]:
+        return [loss for _, _, loss, _ in self.epochs]
+
+    @property
+    def recalls(self) -> list[float]:
+        return [recall for *_, recall in self.epochs if recall is not None]
+
+
+def start(data_path: str | Path, cache_dir: str | Path, config: TrainConfig) -> Path:
+    """Start a training run in a new process; returns its report file."""
+    report = Path(cache_dir) / RUNS / f"{uuid.uuid4().hex}.jsonl"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.touch()
+    command = [sys.executable, "-m", "recsys.worker", str(data_path), str(cache_dir), cache.config_json(config),
+               str(report)]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=Path(__file__).resolve().parent.parent)
+    with open(report, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"kind": "launched", "pid": process.pid}) + "\n")
+    return report
+
+
+def read(report: Path) -> Progress:
+    """The progress a report file records (a line still being written is left for next time)."""
+    progress = Progress()
+    try:
+        lines = report.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return progress
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event["kind"] == "launched":
+            progress.pid = event["pid"]
+        elif event["kind"] == "started":
+            progress.holding = True
+        elif event["kind"] == "epoch":
+            progress.epochs.append((event["epoch"], event["epochs"], event["loss"], event["recall"]))
+        else:
+            progress.finished, progress.message, progress.seconds = event["kind"], event.get("message", ""), \
+                event.get("seconds")
+    return progress
+
+
+def under_way(cache_dir: str | Path) -> Path | None:
+    """The report of the run training on this cache now, or None."""
+    if not cache.training_under_way(cache_dir):
+        return None
+    pointer, _ = cache.read_record(Path(cache_dir) / RUN_FILE, "The record of the training run")
+    report = Path(cache_dir) / RUNS / str((pointer or {}).get("report", ""))
+    # The lock may be another kind of run's (the CLI's, a first start's): then no report is running.
+    return report if pointer and report.is_file() and running(read(report)) else None
+
+
+def running(progress: Progress) -> bool:
+    """Whether the run's process is still there: not ended, and not a finished child yet to be reaped."""
+    if progress.pid is None or progress.finished:
+        return False
+    try:
+        state = Path(f"/proc/{progress.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def stop(report: Path) -> bool:
+    """End the run a report belongs to; whether there was one to end."""
+    progress = read(report)
+    if not running(progress):
+        return False
+    try:
+        os.kill(progress.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _run(data_path: str, cache_dir: str, config_json: str, report: Path) -> int:
+    """The worker process: train, reporting every step to `report`."""
+    from recsys.load import load_catalogue
+    from recsys.pipeline import train_and_save
+
+    os.nice(NICENESS)
+    started = time.perf_counter()
+
+    def write(kind: str, **fields) -> None:
+        with open(report, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"kind": kind, **fields}) + "\n")
+
+    def holding_lock() -> None:
+        write("started")
+        cache.write_record(Path(cache_dir) / RUN_FILE, {"report": report.name})
+
+    try:
+        config = TrainConfig(**json.loads(config_json))
+        catalogue = load_catalogue(data_path)
+        train_and_save(catalogue, cache.file_digest(data_path), cache_dir, config, on_locked=holding_lock,
+                       on_epoch=lambda epoch, epochs, loss, recall: write(
+                           "epoch", epoch=epoch, epochs=epochs, loss=loss, recall=recall))
+    except Stopped:
+        write("stopped")
+        return 143
+    except RecsysError as err:
+        write("error", message=str(err))
+        return 2
+    except Exception as err:  # a bug, never a silent end: the page that follows the run says so
+        write("error", message=f"The training run failed ({type(err).__name__}: {err}).")
+        raise
+    write("done", seconds=time.perf_counter() - started)
+    return 0
+
+
+class Stopped(BaseException):
+    """SIGTERM arrived: the run ends where it is, and saves nothing. A BaseException, as
+    KeyboardInterrupt is, so no `except Exception` on the way can swallow it."""
+
+
+def _stopped(*_) -> None:
+    raise Stopped
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _stopped)
+    sys.exit(_run(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])))

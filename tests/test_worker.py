@@ -1,0 +1,52 @@
+"""recsys/worker.py: a training run in its own process, followed, stopped, and saving atomically."""
+
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+from recsys import cache, worker
+from recsys.config import TrainConfig
+
+TINY = TrainConfig(epochs=3, hidden_dim=8, out_dim=4, holdout=0.25)
+
+
+def wait_until(report: Path, done, seconds: float = 120) -> worker.Progress:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        progress = worker.read(report)
+        if done(progress):
+            return progress
+        time.sleep(0.1)
+    raise AssertionError(f"the run did not get there in {seconds} s: {worker.read(report)}")
+
+
+def test_a_run_reports_every_epoch_then_saves_without_changing_the_default(two_playlists_csv, tmp_path):
+    report = worker.start(two_playlists_csv, tmp_path, TINY)
+    progress = wait_until(report, lambda p: p.finished)
+    assert progress.finished == "done" and progress.seconds > 0
+    assert [epoch for epoch, *_ in progress.epochs] == [1, 2, 3] and len(progress.recalls) == 3
+    assert cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), TINY).is_file()
+    assert not (tmp_path / cache.CURRENT_MODEL_FILE).exists()  # the default is the operator's to change
+    assert worker.under_way(tmp_path) is None
+
+
+def test_a_run_can_be_seen_from_anywhere_stopped_and_leaves_nothing(two_playlists_csv, tmp_path):
+    long = dataclasses.replace(TINY, epochs=100_000)
+    report = worker.start(two_playlists_csv, tmp_path, long)
+    progress = wait_until(report, lambda p: p.epochs)
+    assert worker.under_way(tmp_path) == report  # another session finds it through the cache
+    assert os.getpriority(os.PRIO_PROCESS, progress.pid) >= worker.NICENESS  # the server's page runs come first
+    assert worker.stop(report)
+    assert wait_until(report, lambda p: p.finished).finished == "stopped"
+    assert not cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), long).exists()
+    with cache.training_lock(tmp_path):  # released: the next run may start
+        pass
+    assert not worker.stop(report)  # nothing left to stop
+
+
+def test_a_second_run_is_refused_while_one_trains(two_playlists_csv, tmp_path):
+    with cache.training_lock(tmp_path):  # another run holds the cache
+        report = worker.start(two_playlists_csv, tmp_path, TINY)
+        progress = wait_until(report, lambda p: p.finished)
+    assert progress.finished == "error" and progress.message.startswith("Another training run")
