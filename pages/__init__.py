@@ -174,16 +174,17 @@ def operator_only(what: str) -> bool:
     if standing.may_change:
         return True
     st.info(f"This app is shared: {what} needs the operator password.", icon=":material/lock:")
+    if not standing.locked_out:
+        with st.form(f"unlock-{what}"):
+            given = st.text_input("Operator password", type="password")
+            if st.form_submit_button("Unlock"):
+                if standing.try_password(given):
+                    st.rerun()
+                left = access.MAX_ATTEMPTS - standing.failures
+                if left:
+                    st.error(f"That is not the operator password ({left} {'try' if left == 1 else 'tries'} left).")
     if standing.locked_out:
         st.error("Too many wrong passwords in this session; the controls stay locked.")
-        return False
-    with st.form(f"unlock-{what}"):
-        given = st.text_input("Operator password", type="password")
-        if st.form_submit_button("Unlock"):
-            if standing.try_password(given):
-                st.rerun()
-            left = access.MAX_ATTEMPTS - standing.failures
-            st.error(f"That is not the operator password ({left} {'try' if left == 1 else 'tries'} left).")
     return False
 
 

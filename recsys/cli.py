@@ -166,6 +166,27 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def cmd_serve_default(args) -> int:
+    """Make a trained model the installation's default, or list the models to choose from."""
+    digest = cache.file_digest(args.data)
+    trained = cache.trained_configs(args.cache_dir, digest)
+    if args.model is None:
+        current = cache.load_current_config(args.cache_dir)
+        for config in trained:
+            print(f"{cache.config_key(config)}  {config.label}{'  (the default)' if config == current else ''}")
+        if not trained:
+            _say(f"No model is trained on {args.data} yet; train one with `python -m recsys train`.")
+        return 0
+    config = cache.find_config(args.cache_dir, digest, args.model)
+    if config is None:
+        keys = ", ".join(cache.config_key(config) for config in trained) or "none yet"
+        raise RecsysError(f"No model trained on {args.data} has the key {args.model}; the keys are: {keys} "
+                          "(`python -m recsys serve-default` lists them with their settings).")
+    cache.save_current_config(args.cache_dir, config)
+    _say(f"Every session without ?model= in its link now serves the {config.label}.")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m recsys", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -173,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--data", type=Path, default=DEFAULT_DATA, help="songs CSV (default: the shipped file)")
     common.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="where trained models are kept")
 
-    train = commands.add_parser("train", parents=[common], help="train a model and make it the current one")
+    train = commands.add_parser("train", parents=[common], help="train a model and make it the installation's default")
     train.add_argument("--model", choices=MODELS, default=MODELS[0],
                        help="kg: the knowledge-graph model (default, best measured); gcn-paper: the report's recipe")
     for dest, (flag, kind, text) in SETTINGS.items():
@@ -205,6 +226,12 @@ def _parser() -> argparse.ArgumentParser:
                            help="one split and training run per seed (default: 0 1 2)")
     evaluate_.add_argument("--out", help="also write every figure to this JSON file")
     evaluate_.set_defaults(command=cmd_evaluate)
+
+    default = commands.add_parser("serve-default", parents=[common],
+                                  help="make a trained model what every app session serves unless its link names another")
+    default.add_argument("model", nargs="?", metavar="KEY",
+                         help="the model's key, as ?model= carries it; without one, list the models trained on the data")
+    default.set_defaults(command=cmd_serve_default)
 
     synth = commands.add_parser("synth", help="write a synthetic songs file of any size, for benchmarks")
     synth.add_argument("--tracks", type=int, required=True, help="songs in the catalogue")

@@ -515,3 +515,20 @@ def test_k_sets_how_many_in_every_form(many_by_one_artist, tmp_path, capsys):
     assert code == 0 and [row["rank"] for row in answers[0]["recommendations"]] == [1, 2]
     assert main(["recommend", "song f0", "-k", "4", *many_by_one_artist]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 4
+
+
+def test_serve_default_lists_the_models_and_makes_one_the_default(trained, two_playlists_csv, tmp_path, capsys):
+    cache_dir = Path(trained[trained.index("--cache-dir") + 1])
+    first = cache.load_current_config(cache_dir)
+    assert main(["train", *trained, *TRAIN_FAST, "--seed", "7"]) == 0
+    second = cache.load_current_config(cache_dir)
+    capsys.readouterr()
+    assert main(["serve-default", *trained]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert sorted(listed) == sorted([f"{cache.config_key(second)}  {second.label}  (the default)",
+                                     f"{cache.config_key(first)}  {first.label}"])
+    assert main(["serve-default", cache.config_key(first), *trained]) == 0
+    assert cache.load_current_config(cache_dir) == first
+    assert "now serves" in capsys.readouterr().err
+    assert main(["serve-default", "0123456789abcdef", *trained]) == 2
+    assert_one_error_line(capsys.readouterr().err, "has the key 0123456789abcdef", cache.config_key(first))
