@@ -71,9 +71,9 @@ if start:
     st.rerun()  # draw the form disabled while the run is under way
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=2.0)
 def follow(report: Path, config: TrainConfig) -> None:
-    """The run's progress, redrawn every second without rerunning the page; once it ends, its outcome."""
+    """The run's progress, redrawn every two seconds without rerunning the page; once it ends, its outcome."""
     progress = worker.read(report)
     st.button("Stop training", icon=":material/stop_circle:", on_click=worker.stop, args=(report,))
     if progress.epochs:

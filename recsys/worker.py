@@ -26,7 +26,7 @@ from recsys.errors import RecsysError
 
 RUNS = "runs"  # folder of the report files
 RUN_FILE = "training-run.json"  # names the report of the run that holds the lock now
-NICENESS = 10  # the worker yields the processors to the server's page runs
+NICENESS = 19  # the lowest priority there is: the server's page runs come first
 
 
 @dataclass
@@ -126,6 +126,9 @@ def _run(data_path: str, cache_dir: str, config_json: str, report: Path) -> int:
     from recsys.pipeline import train_and_save
 
     os.nice(NICENESS)
+    import torch
+
+    torch.set_num_threads(1)  # one core at most: on a small server the others stay with the page runs
     started = time.perf_counter()
 
     def write(kind: str, **fields) -> None:
