@@ -168,7 +168,7 @@ def trained_configs(cache_dir: str | Path, data_digest: str) -> list[TrainConfig
     for path in Path(cache_dir).glob(f"embeddings-{data_digest[:16]}-*.npz"):
         config = _stored_config(path)
         if config is not None and cache_path(cache_dir, data_digest, config) == path:
-            found.append((_modified(path), config))
+            found.append((modified_time(path), config))
     return [config for _, config in sorted(found, key=lambda pair: pair[0], reverse=True)]
 
 
@@ -192,7 +192,8 @@ def _stored_config(path: Path) -> TrainConfig | None:
         return None
 
 
-def _modified(path: Path) -> float:
+def modified_time(path: Path) -> float:
+    """A file's modification time; 0 for one that is gone or unreadable."""
     try:
         return path.stat().st_mtime
     except OSError:

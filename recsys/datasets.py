@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from recsys.cache import file_digest, read_record, write_atomically, write_record
+from recsys.cache import file_digest, modified_time, read_record, write_atomically, write_record
 from recsys.errors import RecsysError
 from recsys.load import Catalogue, load_catalogue
 
@@ -77,13 +77,13 @@ def make_room(cache_dir: str | Path, incoming: int, keep: Path, max_files: int, 
     """Evict the uploads unused longest until `incoming` more bytes (the file `keep`) fit the caps.
     The default's file, `keep`, and uploads in use within IN_USE_SECONDS stay; if they alone fill
     the store, a RecsysError says so."""
-    uploads = sorted((path for path in Path(cache_dir, UPLOADS).glob("*.csv") if path != keep), key=_last_used)
+    uploads = sorted((path for path in Path(cache_dir, UPLOADS).glob("*.csv") if path != keep), key=modified_time)
     kept = set(_default_file(cache_dir))
     count, size = len(uploads), sum(_size(path) for path in uploads) + incoming
     for path in uploads:
         if count < max_files and size <= max_bytes:
             return
-        if path.name in kept or time.time() - _last_used(path) < IN_USE_SECONDS:
+        if path.name in kept or time.time() - modified_time(path) < IN_USE_SECONDS:
             continue
         count, size = count - 1, size - _size(path)
         _remove(cache_dir, path)
@@ -96,7 +96,7 @@ def sweep_strays(cache_dir: str | Path) -> int:
     """Remove the temporary files killed writers left (older than STRAY_SECONDS); how many went."""
     removed = 0
     for path in [*Path(cache_dir).glob(".*.tmp"), *Path(cache_dir, UPLOADS).glob(".*.tmp")]:
-        if time.time() - _last_used(path) > STRAY_SECONDS:
+        if time.time() - modified_time(path) > STRAY_SECONDS:
             with contextlib.suppress(OSError):
                 path.unlink()
                 removed += 1
@@ -114,13 +114,6 @@ def _remove(cache_dir: str | Path, upload: Path) -> None:
 def _default_file(cache_dir: str | Path) -> list[str]:
     pointer, _ = read_record(Path(cache_dir) / CURRENT_DATA_FILE, "The record of the data served")
     return [pointer["file"]] if isinstance(pointer, dict) and "file" in pointer else []
-
-
-def _last_used(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 def _size(path: Path) -> int:
