@@ -35,11 +35,11 @@ query = st.text_input("Add a song", placeholder="title or artist, e.g. dance mon
                       key="playlist-query")
 if query.strip():
     try:
-        found = rec.search(query, limit=5)
-        matches = found.tracks
+        found = rec.search(query)
+        matches = found.tracks[:5]
         if not found.matched:
             st.warning(no_match_message(escape_markdown(query)) + " Did you mean one of these?")
-            matches = rec.suggest(query)
+            matches = rec.suggest(found)
     except RecsysError as err:
         st.warning(escape_markdown(str(err)))
         matches = []

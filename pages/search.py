@@ -37,9 +37,9 @@ def choose(catalogue, track: int) -> None:
     st.session_state["query"] = ""  # the box would otherwise name another song
 
 
-def did_you_mean(rec, query: str) -> None:
-    """The closest songs as buttons, however weak: one press makes it the song."""
-    suggestions = rec.suggest(query)
+def did_you_mean(rec, found) -> None:
+    """The closest songs of a weak search as buttons: one press makes it the song."""
+    suggestions = rec.suggest(found)
     if len(suggestions) == 0:
         st.caption("Try part of the title or the artist's name.")
         return
@@ -84,7 +84,7 @@ if query.strip():
         st.stop()
     if not found.matched:  # a weak best match is not what the person meant: ask, and recommend nothing yet
         st.warning(no_match_message(escape_markdown(query)))
-        did_you_mean(rec, query)
+        did_you_mean(rec, found)
         st.stop()
     options = [int(i) for i in found.tracks]
     if st.session_state.pop("take_best_match", False):

@@ -11,7 +11,7 @@ import pandas as pd
 from recsys.errors import RecsysError
 from recsys.pipeline import Recommender
 from recsys.recommend import Filters
-from recsys.search import no_match_message
+from recsys.search import Matches, no_match_message
 
 MAX_SEEDS = 100  # track ids in one set of a batch line
 SHOWN_UNKNOWN = 5  # unknown track ids an error names
@@ -98,14 +98,14 @@ def match(recommender: Recommender, query) -> int:
     """The local index of the song `query` finds best; a RecsysError, with suggestions, if none is close."""
     if not isinstance(query, str):
         raise RecsysError('"query" must be text: part of a title and/or an artist\'s name.')
-    found = recommender.search(query, limit=1)
+    found = recommender.search(query)
     if not found.matched:
-        raise RecsysError(no_match_message(query) + _did_you_mean(recommender, query))
+        raise RecsysError(no_match_message(query) + _did_you_mean(recommender, found))
     return int(found.tracks[0])
 
 
-def _did_you_mean(recommender: Recommender, query: str) -> str:
-    songs = recommender.describe(recommender.suggest(query))
+def _did_you_mean(recommender: Recommender, found: Matches) -> str:
+    songs = recommender.describe(recommender.suggest(found))
     named = "; ".join(f"“{song.track_name}” by {song.track_artist}" for song in songs.itertuples())
     return f" Did you mean {named}?" if named else " Try part of the title or the artist's name."
 

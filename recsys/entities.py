@@ -33,21 +33,25 @@ DASHED = (rf"(?i){SEPARATOR}(?:[^{SEPARATOR}]*\b(?:{VERSION}|live|original|radio
 BARE_CREDIT = r"(?i)\s(?:feat|ft)\.\s.*$"  # "Title feat. Guest" without brackets
 
 
+ACCENTS = "[\u0300-\u036f]"  # the combining accents NFKD leaves
+PUNCTUATION = r"[\W_]+"
+
+
 def normalise(text: pd.Series) -> pd.Series:
     """Casefold, strip accents ("Señorita" → "senorita"), turn punctuation into spaces."""
     return (
         text.str.normalize("NFKD")
-        .str.replace("[\u0300-\u036f]", "", regex=True)  # combining accents left by NFKD
+        .str.replace(ACCENTS, "", regex=True)
         .str.casefold()
-        .str.replace(r"[\W_]+", " ", regex=True)
+        .str.replace(PUNCTUATION, " ", regex=True)
         .str.strip()
     )
 
 
 def normalise_text(text: str) -> str:
     """`normalise` for one string, without a Series' overhead (about 1 ms): for a query."""
-    text = re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
-    return re.sub(r"[\W_]+", " ", text).strip()
+    text = re.sub(ACCENTS, "", unicodedata.normalize("NFKD", text)).casefold()
+    return re.sub(PUNCTUATION, " ", text).strip()
 
 
 def base_title(titles: pd.Series) -> pd.Series:

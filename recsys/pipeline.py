@@ -46,9 +46,9 @@ class Recommender:
         """Songs matching a free-text query, best first, and whether the best is close enough to choose."""
         return self.index.search(query, limit)
 
-    def suggest(self, query: str) -> np.ndarray:
-        """Local indices of the few songs closest to a query that matched nothing closely: "did you mean"."""
-        return self.index.suggest(query)
+    def suggest(self, found: Matches) -> np.ndarray:
+        """Local indices of the few songs of a search that matched nothing closely: "did you mean"."""
+        return self.index.suggest(found)
 
     def similar(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
         """The k songs most like the song (or set of songs) `seeds` that `filters` let through, as

@@ -192,9 +192,8 @@ class SearchIndex:
         order = order[np.sort(first)][:limit]  # one row per title–artist–album, best kept
         return Matches(candidates[order], np.round(score[order], 1))
 
-    def suggest(self, query: str) -> np.ndarray:
-        """Up to SUGGESTIONS tracks, one per song, closest first, however weak: "did you mean"."""
-        found = self.search(query, limit=4 * SUGGESTIONS)
+    def suggest(self, found: Matches) -> np.ndarray:
+        """Up to SUGGESTIONS of a search's tracks, one per song, closest first, however weak: "did you mean"."""
         _, first = np.unique(self.song_key[found.tracks], return_index=True)
         return found.tracks[np.sort(first)][:SUGGESTIONS]
 
