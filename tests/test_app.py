@@ -119,7 +119,7 @@ def start_on_page(app, **inputs) -> None:
     deadline = time.monotonic() + 120
     while "train_report" in app.session_state and time.monotonic() < deadline:
         time.sleep(0.5)
-        app.run()  # what the page's once-a-second refresh does in a browser
+        app.run()  # what the page's refresh every two seconds does in a browser
     assert not app.exception
 
 
