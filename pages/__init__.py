@@ -11,9 +11,9 @@ import streamlit as st
 
 from recsys import access, cache, datasets, worker
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
-from recsys.errors import NotSaved, RecsysError
+from recsys.errors import RecsysError
 from recsys.load import load_catalogue
-from recsys.pipeline import Recommender, prepare, train_and_save
+from recsys.pipeline import Recommender, prepare
 
 
 # The pages, in menu order: (file, title, icon). The first is the home page.
@@ -202,10 +202,7 @@ def recommender() -> Recommender:
         if not cache.cache_path(cache_dir(), digest, config).exists() and cache.writable(cache_dir()):
             notice = st.empty()
             notice.info("No trained model for this data yet: training one now (about half a minute, once).")
-            try:
-                train_first_model(config, digest)
-            except NotSaved:
-                pass  # the disk filled up meanwhile: _load trains again and serves from memory
+            train_first_model(config)
             notice.empty()
         recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
     except RecsysError as err:
@@ -216,17 +213,27 @@ def recommender() -> Recommender:
     return recommender
 
 
-def train_first_model(config: TrainConfig, digest: str) -> None:
-    """Train the model this session must have before it can serve anything, with a progress bar;
-    if another session is training it already, wait for that run (see pipeline.train_and_save)."""
-    bar = st.progress(0.0, text="Loading songs…")
+def train_first_model(config: TrainConfig) -> None:
+    """Train the model this session must have before it can serve anything: in a worker process,
+    with a progress bar. A session that arrives meanwhile starts a run that waits for this one and
+    then uses what it saved (see recsys.worker)."""
+    bar = st.progress(0.0, text="Starting the training process…")
 
-    def report(epoch: int, epochs: int, loss: float, recall: float | None) -> None:
-        bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}")
+    def show(progress: worker.Progress) -> None:
+        if progress.epochs:
+            epoch, epochs, loss, _ = progress.epochs[-1]
+            bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}")
+        elif progress.holding:
+            bar.progress(0.0, text="Loading songs…")
 
-    train_and_save(load_catalogue(data_path()), digest, cache_dir(), config, on_message=_toast, on_epoch=report,
-                   wait=True)
+    progress = worker.follow(worker.start(data_path(), cache_dir(), config, first=True), show)
     bar.empty()
+    if progress.finished == "error":
+        raise RecsysError(progress.message)
+    # "not-saved": the disk filled up meanwhile; _load trains again and serves from memory.
+    if progress.finished not in ("done", "not-saved"):
+        raise RecsysError("The first model's training run was stopped before it finished; reload the page to "
+                          "train it again.")
 
 
 def model_picker() -> None:

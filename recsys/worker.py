@@ -4,10 +4,13 @@ searches while a model trains.
 The page starts `python -m recsys.worker`, which trains at a lower priority. Its report file,
 JSON lines, says what it does: "launched" (its process id, written by the page), "started" once
 it holds the training lock, one "epoch" line per epoch (loss, validation Recall@10), then "done",
-"stopped" or "error". The run holding the lock also names its report in RUN_FILE, so every session can show
+"stopped", "error" or "not-saved" (trained, but the disk refused the model). The run holding the lock also names its report in RUN_FILE, so every session can show
 its progress and stop it. Stopping sends SIGTERM; nothing is saved until the last epoch, and then
 atomically, so a stopped run leaves the models as they were. A server killed meanwhile leaves the
-run to finish and save on its own.
+run to finish and save on its own; Ctrl-C in the server's terminal ends both.
+
+A first start's run (`first`) is the one every session is waiting for: it trains at full speed,
+and if another run holds the lock it waits for that one and uses its model when it is this one.
 """
 
 import json
@@ -19,10 +22,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 
 from recsys import cache
 from recsys.config import TrainConfig
-from recsys.errors import RecsysError
+from recsys.errors import NotSaved, RecsysError
 
 RUNS = "runs"  # folder of the report files
 RUN_FILE = "training-run.json"  # names the report of the run that holds the lock now
@@ -36,7 +40,7 @@ class Progress:
     epochs: list[tuple[int, int, float, float | None]] = field(default_factory=list)  # (epoch, of, loss, recall)
     pid: int | None = None
     holding: bool = False  # it holds the training lock: the data is loaded and the epochs begin
-    finished: str | None = None  # "done", "stopped" or "error", once it has ended
+    finished: str | None = None  # "done", "stopped", "error" or "not-saved", once it has ended
     message: str = ""  # the error's message
     seconds: float | None = None  # the whole run's, once done
 
@@ -49,13 +53,13 @@ class Progress:
         return [recall for *_, recall in self.epochs if recall is not None]
 
 
-def start(data_path: str | Path, cache_dir: str | Path, config: TrainConfig) -> Path:
-    """Start a training run in a new process; returns its report file."""
+def start(data_path: str | Path, cache_dir: str | Path, config: TrainConfig, first: bool = False) -> Path:
+    """Start a training run in a new process; returns its report file. `first`: see above."""
     report = Path(cache_dir) / RUNS / f"{uuid.uuid4().hex}.jsonl"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.touch()
     command = [sys.executable, "-m", "recsys.worker", str(data_path), str(cache_dir), cache.config_json(config),
-               str(report)]
+               str(report), *(["--first"] if first else [])]
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, cwd=Path(__file__).resolve().parent.parent)
     with open(report, "a", encoding="utf-8") as handle:
@@ -97,6 +101,19 @@ def under_way(cache_dir: str | Path) -> Path | None:
     return report if pointer and report.is_file() and running(read(report)) else None
 
 
+def follow(report: Path, on_progress: Callable[[Progress], None], every: float = 0.25) -> Progress:
+    """Wait for the run to end, passing on its progress whenever it changes; returns how it ended."""
+    seen = None
+    while True:
+        progress = read(report)
+        if progress != seen:
+            on_progress(progress)
+            seen = progress
+        if not running(progress):
+            return progress
+        time.sleep(every)
+
+
 def running(progress: Progress) -> bool:
     """Whether the run's process is still there: not ended, and not a finished child yet to be reaped."""
     if progress.pid is None or progress.finished:
@@ -120,15 +137,16 @@ def stop(report: Path) -> bool:
     return True
 
 
-def _run(data_path: str, cache_dir: str, config_json: str, report: Path) -> int:
+def _run(data_path: str, cache_dir: str, config_json: str, report: Path, first: bool) -> int:
     """The worker process: train, reporting every step to `report`."""
     from recsys.load import load_catalogue
     from recsys.pipeline import train_and_save
 
-    os.nice(NICENESS)
-    import torch
+    if not first:
+        os.nice(NICENESS)
+        import torch
 
-    torch.set_num_threads(1)  # one core at most: on a small server the others stay with the page runs
+        torch.set_num_threads(1)  # one core at most: on a small server the others stay with the page runs
     started = time.perf_counter()
 
     def write(kind: str, **fields) -> None:
@@ -142,12 +160,15 @@ def _run(data_path: str, cache_dir: str, config_json: str, report: Path) -> int:
     try:
         config = TrainConfig(**json.loads(config_json))
         catalogue = load_catalogue(data_path)
-        train_and_save(catalogue, cache.file_digest(data_path), cache_dir, config, on_locked=holding_lock,
+        train_and_save(catalogue, cache.file_digest(data_path), cache_dir, config, on_locked=holding_lock, wait=first,
                        on_epoch=lambda epoch, epochs, loss, recall: write(
                            "epoch", epoch=epoch, epochs=epochs, loss=loss, recall=recall))
     except Stopped:
         write("stopped")
         return 143
+    except NotSaved as err:
+        write("not-saved", message=str(err))
+        return 3
     except RecsysError as err:
         write("error", message=str(err))
         return 2
@@ -169,4 +190,4 @@ def _stopped(*_) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stopped)
-    sys.exit(_run(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])))
+    sys.exit(_run(*sys.argv[1:4], Path(sys.argv[4]), first="--first" in sys.argv[5:]))

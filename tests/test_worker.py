@@ -2,11 +2,14 @@
 
 import dataclasses
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from recsys import cache, worker
 from recsys.config import TrainConfig
+from recsys.load import load_catalogue
 
 TINY = TrainConfig(epochs=3, hidden_dim=8, out_dim=4, holdout=0.25)
 
@@ -50,3 +53,29 @@ def test_a_second_run_is_refused_while_one_trains(two_playlists_csv, tmp_path):
         report = worker.start(two_playlists_csv, tmp_path, TINY)
         progress = wait_until(report, lambda p: p.finished)
     assert progress.finished == "error" and progress.message.startswith("Another training run")
+
+
+def test_a_first_start_waits_for_the_run_holding_the_cache_then_uses_its_model(two_playlists_csv, tmp_path):
+    report = worker.start(two_playlists_csv, tmp_path, TINY)
+    wait_until(report, lambda p: p.holding)
+    waiting = worker.start(two_playlists_csv, tmp_path, TINY, first=True)  # a second session's first start
+    assert wait_until(report, lambda p: p.finished).finished == "done"
+    seen = []
+    progress = worker.follow(waiting, seen.append, every=0.05)
+    assert progress.finished == "done" and progress.epochs == []  # it trained nothing: the model was there
+    assert seen[-1] == progress and len(seen) == len({repr(p) for p in seen})  # each change, once
+
+
+def test_a_run_whose_server_is_killed_finishes_and_saves_on_its_own(two_playlists_csv, tmp_path):
+    started = subprocess.run(  # a server that starts a run, then is killed
+        [sys.executable, "-c", "import os, sys; from recsys import worker; from recsys.config import TrainConfig; "
+         "print(worker.start(sys.argv[1], sys.argv[2], TrainConfig(**eval(sys.argv[3]))), flush=True); "
+         "os.kill(os.getpid(), 9)", str(two_playlists_csv), str(tmp_path), repr(dataclasses.asdict(TINY))],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert started.returncode == -9
+    report = Path(started.stdout.strip())
+    progress = wait_until(report, lambda p: p.finished)
+    assert progress.finished == "done"
+    assert cache.load(cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), TINY),
+                      load_catalogue(two_playlists_csv).ids, cache.file_digest(two_playlists_csv), TINY)[0] is not None
+    assert not [path for path in tmp_path.rglob("*") if ".tmp" in path.name]  # written atomically
