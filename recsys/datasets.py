@@ -18,6 +18,7 @@ from pathlib import Path
 from recsys.cache import file_digest, modified_time, read_record, write_atomically, write_record
 from recsys.errors import RecsysError
 from recsys.load import Catalogue, load_catalogue
+from recsys.worker import RUNS
 
 UPLOADS = "uploads"
 CURRENT_DATA_FILE = "current-data.json"
@@ -92,10 +93,15 @@ def make_room(cache_dir: str | Path, incoming: int, keep: Path, max_files: int, 
                           "in use within the hour); try again later, or ask the operator to raise the limits.")
 
 
+# What killed writers leave: atomic writes' temporary files, write probes, and the report files
+# of training runs (a run appends to its report every epoch, so one this old has ended).
+STRAYS = (".*.tmp", f"{UPLOADS}/.*.tmp", ".write-test.*", f"{RUNS}/*.jsonl")
+
+
 def sweep_strays(cache_dir: str | Path) -> int:
-    """Remove the temporary files killed writers left (older than STRAY_SECONDS); how many went."""
+    """Remove the files killed writers and ended runs left (older than STRAY_SECONDS); how many went."""
     removed = 0
-    for path in [*Path(cache_dir).glob(".*.tmp"), *Path(cache_dir, UPLOADS).glob(".*.tmp")]:
+    for path in [path for pattern in STRAYS for path in Path(cache_dir).glob(pattern)]:
         if time.time() - modified_time(path) > STRAY_SECONDS:
             with contextlib.suppress(OSError):
                 path.unlink()

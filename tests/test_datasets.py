@@ -135,9 +135,12 @@ def test_a_byte_cap_counts_the_new_upload_too(tmp_path):
 
 
 def test_stray_temporary_files_are_swept_and_fresh_ones_left(tmp_path):
-    stray, fresh = tmp_path / ".embeddings-x.npz.abc.tmp", tmp_path / ".current-model.json.def.tmp"
-    for path in (stray, fresh):
+    (tmp_path / "runs").mkdir()
+    strays = [tmp_path / ".embeddings-x.npz.abc.tmp", tmp_path / ".write-test.q1w2", tmp_path / "runs" / "ended.jsonl"]
+    fresh = [tmp_path / ".current-model.json.def.tmp", tmp_path / "runs" / "training.jsonl", tmp_path / "songs.csv"]
+    for path in strays + fresh:
         path.write_bytes(b"partial")
-    unused_for(stray, 2 * datasets.STRAY_SECONDS)
-    assert datasets.sweep_strays(tmp_path) == 1
-    assert not stray.exists() and fresh.exists()
+    for path in strays + fresh[-1:]:
+        unused_for(path, 2 * datasets.STRAY_SECONDS)
+    assert datasets.sweep_strays(tmp_path) == len(strays)
+    assert not any(path.exists() for path in strays) and all(path.exists() for path in fresh)
