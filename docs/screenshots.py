@@ -2,7 +2,7 @@
 
 Needs Debian's chromium and the playwright package; start the app first with
 `RECSYS_CACHE_DIR=/tmp/shots streamlit run streamlit_app.py --server.headless true` on a copy of
-`.cache/` (the last journey trains a 3-epoch model, which then becomes the model served).
+`.cache/` (the last journey trains a 6-epoch model, which its link then serves).
 """
 
 import sys
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.test_e2e import SHAPE_OF_YOU, map_click, open_explanation, search, train_three_epochs  # noqa: E402
+from tests.test_e2e import SHAPE_OF_YOU, map_click, open_explanation, search, train_briefly  # noqa: E402
 
 URL = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501").rstrip("/") + "/"
 OUT = ROOT / "docs"
@@ -26,5 +26,5 @@ with sync_playwright() as playwright:
     open_explanation(page, OUT / "explanation.png")
     map_click(page, URL, SHAPE_OF_YOU, OUT / "map.png")
     page = browser.new_page(viewport={"width": 1300, "height": 1250})
-    train_three_epochs(page, URL, OUT / "training.png")
+    train_briefly(page, URL, OUT / "training.png")
     browser.close()

@@ -141,12 +141,29 @@ def refuse_writes(monkeypatch):
     return refuse
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a test module; each test opens its own contexts (its visitors)."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.bench import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @contextlib.contextmanager
-def app_server(data: Path, cache_dir: Path, log: Path, monkeypatch):
-    """`streamlit run` serving `data` with `cache_dir` on a free local port; yields its URL."""
+def app_server(data: Path | None, cache_dir: Path, log: Path, monkeypatch):
+    """`streamlit run` serving `data` with `cache_dir` on a free local port; yields its URL.
+    `data` None: RECSYS_DATA unset, so the installation's default data is served and uploads are on."""
     from bench.bench import streamlit_server, wait_for_port
 
-    monkeypatch.setenv("RECSYS_DATA", str(data))
+    if data is None:
+        monkeypatch.delenv("RECSYS_DATA", raising=False)
+    else:
+        monkeypatch.setenv("RECSYS_DATA", str(data))
     monkeypatch.setenv("RECSYS_CACHE_DIR", str(cache_dir))
     with streamlit_server(dict(os.environ), log) as (port, started):
         wait_for_port(port, deadline=started + 60)
