@@ -7,8 +7,13 @@ installation's models stay as they are) and opens one headless Chromium context 
 (Playwright, /usr/bin/chromium). Each session types misspelled queries one after another and
 waits for the ten recommendations of the song each one finds. Meanwhile one more session
 trains the model on the Train page and another asks to train at the same time, which must be
-refused. Prints the errors (there must be none) and the recommendation latency: from pressing
-Enter to the ten songs shown, through the server, under this load.
+refused. With --no-train (the baseline) those two sessions open the Train page and do nothing,
+so both runs draw the same pages. Prints the errors (there must be none) and the recommendation
+latency: from pressing Enter to the ten songs shown, through the server, under this load.
+
+The server (and the training process it starts) runs on the first core and the browsers on the
+others: the browsers stand for the visitors' own machines, so what a run under way changes is
+what the server does, not how twenty renderers share the same cores as the server.
 """
 
 import argparse
@@ -76,7 +81,7 @@ async def _crowd(url, sessions, rounds, headings, train_epochs, train) -> Crowd:
     from playwright.async_api import async_playwright
 
     result = Crowd()
-    training, trained = asyncio.Event(), asyncio.Event()
+    training, trained, searched = asyncio.Event(), asyncio.Event(), asyncio.Event()
     if not train:  # the searches start at once, and none counts as made while a model trained
         training.set()
         trained.set()
@@ -84,11 +89,12 @@ async def _crowd(url, sessions, rounds, headings, train_epochs, train) -> Crowd:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             trainers = [_train(browser, url, result, train_epochs, training, trained),
-                        _second_trainer(browser, url, result, training, trained)] if train else []
-            await asyncio.gather(
-                *(_search(browser, url, result, headings, rounds, training, trained, seed) for seed in range(sessions)),
-                *trainers,
-            )
+                        _second_trainer(browser, url, result, training, trained)] if train else \
+                [_bystander(browser, url, result, searched) for _ in range(2)]
+            searches = asyncio.gather(
+                *(_search(browser, url, result, headings, rounds, training, trained, seed) for seed in range(sessions)))
+            searches.add_done_callback(lambda _: searched.set())
+            await asyncio.gather(searches, *trainers)
         finally:
             await browser.close()
     return result
@@ -99,11 +105,11 @@ async def _search(browser, url, result: Crowd, headings: dict[str, str], rounds:
     """Once training has started, type `rounds` queries one after another, each finding another
     song than the last; time each."""
     rng = random.Random(seed)
-    context = await browser.new_context()
+    context = await _context(browser)
     try:
         page = await context.new_page()
-        await page.goto(url, timeout=TIMEOUT_MS)
-        await page.get_by_text(READY_TEXT).wait_for(timeout=TIMEOUT_MS)
+        await page.goto(url)
+        await page.get_by_text(READY_TEXT).wait_for()
         box = page.get_by_label("Song title or artist")
         await training.wait()
         last = None
@@ -113,7 +119,7 @@ async def _search(browser, url, result: Crowd, headings: dict[str, str], rounds:
             await box.fill(query)
             started = time.perf_counter()
             await box.press("Enter")
-            await page.get_by_text(last).wait_for(timeout=TIMEOUT_MS)
+            await page.get_by_text(last).wait_for()
             result.latencies.append(time.perf_counter() - started)
             result.while_training += not trained.is_set()
             result.errors.extend(await _problems(page))
@@ -124,7 +130,7 @@ async def _search(browser, url, result: Crowd, headings: dict[str, str], rounds:
 
 
 async def _train(browser, url, result: Crowd, epochs: int | None, training, trained) -> None:
-    context = await browser.new_context()
+    context = await _context(browser)
     try:
         page = await _train_page(context, url, epochs)
         started = time.perf_counter()
@@ -144,7 +150,7 @@ async def _train(browser, url, result: Crowd, epochs: int | None, training, trai
 
 async def _second_trainer(browser, url, result: Crowd, training, trained) -> None:
     """Ask to train while the first run holds the cache; the answer must be a refusal."""
-    context = await browser.new_context()
+    context = await _context(browser)
     try:
         page = await _train_page(context, url, 1)
         await training.wait()
@@ -154,7 +160,7 @@ async def _second_trainer(browser, url, result: Crowd, training, trained) -> Non
             result.errors.append("training finished before a second request could be made")
             return
         await page.get_by_role("button", name="Start training").click()
-        await page.get_by_text(REFUSED).wait_for(timeout=TIMEOUT_MS)
+        await page.get_by_text(REFUSED).wait_for()
         result.refused = await page.get_by_text(REFUSED).inner_text()
     except Exception as err:
         result.errors.append(f"second training session: {type(err).__name__}: {str(err).splitlines()[0]}")
@@ -162,10 +168,29 @@ async def _second_trainer(browser, url, result: Crowd, training, trained) -> Non
         await context.close()
 
 
+async def _context(browser):
+    """A visitor's own browser context, whose every wait may last as long as the server needs under load."""
+    context = await browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+async def _bystander(browser, url, result: Crowd, searched) -> None:
+    """The baseline's stand-in for a trainer: the Train page, open until the searches end."""
+    context = await _context(browser)
+    try:
+        await _train_page(context, url, None)
+        await searched.wait()
+    except Exception as err:
+        result.errors.append(f"train page session: {type(err).__name__}: {str(err).splitlines()[0]}")
+    finally:
+        await context.close()
+
+
 async def _train_page(context, url: str, epochs: int | None):
     page = await context.new_page()
-    await page.goto(url.rstrip("/") + "/train", timeout=TIMEOUT_MS)
-    await page.get_by_role("button", name="Start training").wait_for(timeout=TIMEOUT_MS)
+    await page.goto(url.rstrip("/") + "/train")
+    await page.get_by_role("button", name="Start training").wait_for()
     if epochs is not None:
         await page.get_by_label("Epochs").fill(str(epochs))
         await page.get_by_label("Epochs").press("Tab")  # Enter would submit the form, and start training
@@ -194,7 +219,11 @@ def main() -> int:
             shutil.copy(model, cache_dir)
         prepare(args.data, cache_dir, on_message=print)  # trains it first if none is cached yet
         os.environ.update(RECSYS_DATA=str(args.data), RECSYS_CACHE_DIR=str(cache_dir))
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) > 1:
+            os.sched_setaffinity(0, cores[:1])  # inherited by the server, and by any run it starts
         with streamlit_server(dict(os.environ), Path(workdir) / "streamlit.log") as (port, started):
+            os.sched_setaffinity(0, cores[1:] or cores)  # and by the browsers this process launches
             wait_for_port(port, deadline=started + 60)
             began = time.perf_counter()
             result = crowd(f"http://127.0.0.1:{port}/", args.sessions, args.rounds, headings, args.epochs,
