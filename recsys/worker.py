@@ -1,13 +1,14 @@
 """Training runs started from the app, each in its own process, so the server keeps answering
 searches while a model trains.
 
-The page starts `python -m recsys.worker`, which trains at a lower priority. Its report file,
-JSON lines, says what it does: "launched" (its process id, written by the page), "started" once
-it holds the training lock, one "epoch" line per epoch (loss, validation Recall@10), then "done",
-"stopped", "error" or "not-saved" (trained, but the disk refused the model). The run holding the lock also names its report in RUN_FILE, so every session can show
-its progress and stop it. Stopping sends SIGTERM; nothing is saved until the last epoch, and then
-atomically, so a stopped run leaves the models as they were. A server killed meanwhile leaves the
-run to finish and save on its own; Ctrl-C in the server's terminal ends both.
+The page starts `python -m recsys.worker`, which trains at a lower priority (a first start's run
+excepted, see below). Its report file, JSON lines, says what it does: "launched" (its process id,
+written by the page), "started" once it holds the training lock, one "epoch" line per epoch (loss,
+validation Recall@10), then "done", "stopped", "error" or "not-saved" (trained, but the disk
+refused the model). The run holding the lock also names its report in RUN_FILE, so every session
+can show its progress and stop it. Stopping sends SIGTERM; nothing is saved until the last epoch,
+and then atomically, so a stopped run leaves the models as they were. A server killed meanwhile
+leaves the run to finish and save on its own; Ctrl-C in the server's terminal ends both.
 
 A first start's run (`first`) is the one every session is waiting for: it trains at full speed,
 and if another run holds the lock it waits for that one and uses its model when it is this one.
