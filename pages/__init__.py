@@ -201,7 +201,7 @@ def recommender() -> Recommender:
         # the model leaves it to _load, which trains once and keeps the model in memory.
         if not cache.cache_path(cache_dir(), digest, config).exists() and cache.writable(cache_dir()):
             notice = st.empty()
-            notice.info("No trained model for this data yet: training one now (about half a minute, once).")
+            notice.info("No trained model for this data yet: training one now, once (about a minute on two cores).")
             train_first_model(config)
             notice.empty()
         recommender, messages = _load(str(data_path()), digest, str(cache_dir()), config)
