@@ -108,6 +108,41 @@ def load_index(path: Path, vectors: np.ndarray) -> np.ndarray | None:
     return stored["index"] if usable else None
 
 
+def projection_path(embeddings_path: Path) -> Path:
+    """Where the stored 2-D map of the embeddings at `embeddings_path` is kept."""
+    return embeddings_path.with_name(embeddings_path.name.replace("embeddings-", "map-", 1))
+
+
+def save_projection(path: Path, vectors: np.ndarray, coords: np.ndarray, preservation: dict[str, float]) -> None:
+    """Write a map's (T, 2) coordinates, with each projection's neighbourhood preservation and a
+    digest of the vectors it maps, atomically."""
+    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(_array_digest(vectors)),
+              "coords": np.asarray(coords, dtype=np.float32), "preservation": np.array(json.dumps(preservation))}
+    arrays["checksum"] = np.array(_array_digest(arrays["coords"]) + str(arrays["preservation"]))
+    write_atomically(path, lambda handle: np.savez(handle, **arrays))
+
+
+def load_projection(path: Path, vectors: np.ndarray) -> tuple[np.ndarray, dict[str, float]] | None:
+    """The stored map's (coordinates, preservation by projection) if it arrived intact and maps
+    exactly `vectors`, else None (missing, damaged, or left from vectors since retrained)."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            stored = {name: archive[name] for name in archive.files}
+        usable = (int(stored["format_version"]) == FORMAT_VERSION
+                  and str(stored["checksum"]) == _array_digest(stored["coords"]) + str(stored["preservation"])
+                  and str(stored["vectors_digest"]) == _array_digest(vectors)
+                  and stored["coords"].shape == (len(vectors), 2))
+        preservation = json.loads(str(stored["preservation"]))
+    except Exception:  # any unreadable file is computed again, whatever broke it
+        return None
+    return (stored["coords"], preservation) if usable else None
+
+
+def projection_lock(path: Path):
+    """One computation of the map at `path` at a time, across processes: a second is refused with a RecsysError."""
+    return _file_lock(path.with_name(path.name + ".lock"), False, "This map is being computed already.")
+
+
 def _array_digest(array: np.ndarray) -> str:
     """SHA-256 of an array's dtype, shape and bytes."""
     digest = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from recsys.projection import explained_variance, map_sample, pca_2d
+from recsys import cache
+from recsys.projection import (explained_variance, map_sample, neighbourhood_preservation, pca_2d,
+                               preservation_sample, store_map, tsne_2d)
 
 E1, E2, E3 = np.eye(3)
 
@@ -76,3 +78,81 @@ def test_the_map_draws_every_song_up_to_its_limit_then_the_same_sorted_sample():
     assert len(sample) == 100 and len(set(sample.tolist())) == 100
     assert np.all(np.diff(sample) > 0) and sample.min() >= 0 and sample.max() < 1_000
     assert map_sample(1_000, limit=100).tolist() == sample.tolist()
+
+
+# Four songs in two pairs by angle: 0 and 10 degrees, 90 and 100 degrees. Each song's one nearest is its pair.
+PAIRS = np.array([[np.cos(np.radians(a)), np.sin(np.radians(a))] for a in (0, 10, 90, 100)])
+
+
+@pytest.mark.parametrize("xs, kept", [
+    ([0, 1, 5, 6.5], 1.0),  # both pairs side by side
+    ([0, 5, 1, 6], 0.0),  # interleaved: every song's map neighbour is from the other pair
+    ([0, 1, 3, 10], 0.75),  # song 2 lands nearer song 1 than its own pair
+], ids=["kept", "lost", "three-of-four"])
+def test_preservation_is_the_share_of_model_neighbours_kept_on_the_map(xs, kept):
+    coords = np.stack([xs, np.zeros(4)], axis=1)
+    assert neighbourhood_preservation(PAIRS, coords, k=1) == pytest.approx(kept)
+
+
+def test_preservation_counts_only_the_query_songs_and_never_the_song_itself():
+    coords = np.stack([[0, 1, 3, 10], np.zeros(4)], axis=1)
+    assert neighbourhood_preservation(PAIRS, coords, k=1, queries=np.array([2, 3])) == pytest.approx(0.5)
+    # k = 3 of 4 songs: every other song is a neighbour everywhere, whatever the map.
+    assert neighbourhood_preservation(PAIRS, coords, k=3) == pytest.approx(1.0)
+    assert neighbourhood_preservation(PAIRS[:1], coords[:1]) == 1.0  # one song: nothing to lose
+
+
+def test_preservation_is_measured_on_a_fixed_sample_of_a_large_catalogue():
+    assert preservation_sample(1_500) is None
+    sample = preservation_sample(28_356)
+    assert len(sample) == 2_000 and sample.tolist() == preservation_sample(28_356).tolist()
+
+
+def test_a_stored_map_is_read_back_only_for_the_vectors_it_maps(tmp_path):
+    vectors = np.random.default_rng(3).standard_normal((40, 5)).astype(np.float32)
+    coords = np.random.default_rng(4).standard_normal((40, 2)).astype(np.float32)
+    path = cache.projection_path(tmp_path / "embeddings-aaaa-bbbb.npz")
+    assert path.name == "map-aaaa-bbbb.npz"
+    assert cache.load_projection(path, vectors) is None  # nothing stored yet: the page shows PCA
+    cache.save_projection(path, vectors, coords, {"pca": 0.1, "tsne": 0.5})
+    stored, preservation = cache.load_projection(path, vectors)
+    np.testing.assert_array_equal(stored, coords)
+    assert preservation == {"pca": 0.1, "tsne": 0.5}
+    assert cache.load_projection(path, vectors + 1) is None  # retrained since: never a stale map
+    assert cache.load_projection(path, vectors[:39]) is None
+    path.write_bytes(path.read_bytes()[:-20])  # cut short
+    assert cache.load_projection(path, vectors) is None
+
+
+def test_store_map_keeps_a_seeded_tsne_map_that_keeps_neighbours_better_than_pca(tmp_path):
+    # A closed curve that winds five times round its widest plane: PCA shows that plane, folding the
+    # curve onto itself (0.565 kept); t-SNE unrolls it (0.683).
+    t = np.linspace(0, 2 * np.pi, 120, endpoint=False)
+    vectors = np.stack([0.5 * np.cos(t), 0.5 * np.sin(t), np.cos(5 * t), np.sin(5 * t)], axis=1).astype(np.float32)
+    embeddings = tmp_path / "embeddings-aaaa-bbbb.npz"
+    assert store_map(embeddings, vectors)
+    coords, preservation = cache.load_projection(cache.projection_path(embeddings), vectors)
+    np.testing.assert_array_equal(coords, tsne_2d(vectors))  # the same picture every time
+    assert set(preservation) == {"pca", "tsne"}
+    assert preservation["tsne"] > preservation["pca"] + 0.1
+    assert preservation["pca"] == pytest.approx(neighbourhood_preservation(vectors, pca_2d(vectors)))
+
+
+def test_store_map_leaves_a_map_being_computed_to_the_process_computing_it(tmp_path):
+    vectors = np.random.default_rng(6).standard_normal((30, 4)).astype(np.float32)
+    embeddings = tmp_path / "embeddings-aaaa-bbbb.npz"
+    with cache.projection_lock(cache.projection_path(embeddings)):
+        assert not store_map(embeddings, vectors)
+    assert cache.load_projection(cache.projection_path(embeddings), vectors) is None
+
+
+def test_the_command_stores_the_map_of_a_model_trained_before_maps_were_kept(tmp_path):
+    import subprocess
+    import sys
+
+    vectors = np.random.default_rng(7).standard_normal((30, 4)).astype(np.float32)
+    embeddings = tmp_path / "embeddings-aaaa-bbbb.npz"
+    np.savez(embeddings, track_emb=vectors)
+    subprocess.run([sys.executable, "-m", "recsys.projection", str(embeddings)], check=True, timeout=120)
+    coords, _ = cache.load_projection(cache.projection_path(embeddings), vectors)
+    np.testing.assert_array_equal(coords, tsne_2d(vectors))
