@@ -1,4 +1,5 @@
-"""Plotly figures: the audio-feature radar, the training loss curve, metric bars and the embedding map."""
+"""Plotly figures: the audio-feature radar, the training loss curve, the evidence graph, metric bars and the
+embedding map."""
 
 from collections.abc import Sequence
 
@@ -9,6 +10,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from recsys.config import AUDIO_FEATURES, MODEL_NAMES
+from recsys.explain import PLAYLISTS_SHOWN, Explanation
 
 FEATURE_LABELS = {
     "danceability": "Danceability",
@@ -49,7 +51,8 @@ def audio_radar(series: list[tuple[str, np.ndarray, np.ndarray]]) -> go.Figure:
     figure.update_layout(
         polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.25, 0.5, 0.75, 1]}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.08},
-        margin={"l": 60, "r": 60, "t": 30, "b": 30},
+        # Room for the longest axis label ("Instrumental") each side: a 390 px phone clipped it at 60.
+        margin={"l": 85, "r": 85, "t": 30, "b": 30},
         height=520,
     )
     return figure
@@ -98,6 +101,69 @@ def loss_chart(losses: list[float], epochs: int | None = None, recalls: list[flo
     figure.update_xaxes(title_text="epoch", range=span)
     figure.update_layout(showlegend=False, margin={"l": 60, "r": 20, "t": 30, "b": 40})
     return figure
+
+
+# Paul Tol's bright scheme: distinct for colour-blind readers; the names are the text's words.
+KIND_COLOURS = {"song": "#4477AA", "playlist": "#228833", "artist": "#EE6677", "album": "#AA3377", "genre": "#CCBB44"}
+EVIDENCE_HEIGHT = 220
+EVIDENCE_NAME = 18  # characters of a name written beside its node; the hover shows it whole
+
+
+def evidence_graph(explanation: Explanation) -> go.Figure:
+    """The link from the chosen song (left) to a recommendation (right) as a small static graph: the
+    nodes both touch (at most PLAYLISTS_SHOWN playlists, then artist and album) stacked between them,
+    else the shortest path in a row. One trace per kind, so the legend names kinds as the text does."""
+    if not explanation.path:
+        raise ValueError("no link to draw: the explanation has no path within MAX_HOPS")
+    nodes, edges, more = _evidence_layout(explanation)
+    x, y = np.array([node[1] for node in nodes]), np.array([node[2] for node in nodes])
+    figure = go.Figure(go.Scatter(
+        x=[v for a, b in edges for v in (x[a], x[b], None)], y=[v for a, b in edges for v in (y[a], y[b], None)],
+        mode="lines", line={"color": "#bbbbbb", "width": 1.5}, hoverinfo="skip", showlegend=False,
+    ))
+    for kind in dict.fromkeys(step.kind for step, *_ in nodes):  # kinds in the order they appear
+        rows = [i for i, (step, *_) in enumerate(nodes) if step.kind == kind]
+        figure.add_trace(go.Scatter(
+            x=x[rows], y=y[rows], mode="markers+text", name=kind, marker={"size": 14, "color": KIND_COLOURS[kind]},
+            text=[plain_text(_shorten(nodes[i][0].label)) for i in rows], textposition=[nodes[i][3] for i in rows],
+            hovertext=[plain_text(nodes[i][4]) for i in rows], hovertemplate="%{hovertext}<extra></extra>",
+        ))
+    if more > 0:
+        figure.add_annotation(text=f"and {more} more playlist{'s' if more != 1 else ''}", x=0.5, y=-1.45,
+                              showarrow=False, font={"size": 11})
+    # No zoom, pan or drag: the picture is a fixed diagram, and a drag on a phone should scroll the page.
+    hidden = {"visible": False, "fixedrange": True}
+    figure.update_layout(
+        height=EVIDENCE_HEIGHT, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False, hovermode="closest",
+        showlegend=True, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        # Wide enough sides that a centred end label (EVIDENCE_NAME characters) is not cut at 390 px.
+        xaxis={**hidden, "range": [-0.4, 1.4]}, yaxis={**hidden, "range": [-1.6, 1.5]},
+    )
+    return figure
+
+
+def _evidence_layout(explanation: Explanation):
+    """(nodes, edges, playlists left out): nodes are (Step, x, y, text position, hover text), the
+    chosen song first and the recommendation second; edges are pairs of node positions."""
+    seed, song = explanation.path[0], explanation.path[-1]
+    ends = [(seed, 0.0, 0.0, "bottom center", f"the chosen song: {seed.label}"),
+            (song, 1.0, 0.0, "bottom center", f"recommended: {song.label}")]
+    playlists = [step for step in explanation.links if step.kind == "playlist"]
+    between = playlists[:PLAYLISTS_SHOWN] + [step for step in explanation.links if step.kind != "playlist"]
+    if between:  # each node both songs touch is a two-step link of its own
+        heights = np.linspace(1, -1, len(between)) if len(between) > 1 else [0.0]
+        middle = [(step, 0.5, float(h), "top center", f"{step.kind}: {step.label}") for step, h in zip(between, heights)]
+        edges = [(i, end) for i in range(2, 2 + len(middle)) for end in (0, 1)]
+        return ends + middle, edges, len(playlists) - PLAYLISTS_SHOWN
+    inner = explanation.path[1:-1]  # no shared node: the shortest path, left to right
+    middle = [(step, (i + 1) / (len(inner) + 1), 0.0, "top center" if i % 2 == 0 else "bottom center",
+               f"{step.kind}: {step.label}") for i, step in enumerate(inner)]
+    order = [0, *range(2, 2 + len(middle)), 1]
+    return ends + middle, list(zip(order, order[1:])), 0
+
+
+def _shorten(name: str) -> str:
+    return name if len(name) <= EVIDENCE_NAME else name[:EVIDENCE_NAME - 1].rstrip() + "…"
 
 
 def plain_text(text: str) -> str:

@@ -17,6 +17,7 @@ from recsys.load import Catalogue
 
 MAX_HOPS = 6  # a longer chain explains nothing a person would recognise
 FEATURES_SHOWN = 3  # features listed as "agree" and as "differ"
+PLAYLISTS_SHOWN = 5  # shared playlists named in the text and drawn in the graph; the rest are counted
 KINDS = ("playlist", "song", "artist", "album", "genre")  # in node-index order
 CATEGORIES = [AUDIO_FEATURES.index("key"), AUDIO_FEATURES.index("mode")]  # features that are not amounts
 
@@ -39,6 +40,7 @@ class Explanation:
     path: tuple[Step, ...]  # a shortest path query → other, both ends included; () if none within MAX_HOPS
     agree: tuple[tuple[str, float, float], ...]  # (feature, query's raw value, other's), closest first
     differ: tuple[tuple[str, float, float], ...]  # the same, largest scaled difference first
+    links: tuple[Step, ...] = ()  # every node next to both songs: shared playlists by name, then artist, album
 
 
 @dataclass(frozen=True)
@@ -82,19 +84,19 @@ class Explainer:
 
     def _explain_one(self, query: int, other: int, parent: np.ndarray) -> Explanation:
         agree, differ = feature_contrast(self.catalogue, query, other)
+        links = self._links(query, other)
         return Explanation(
-            shared_playlists=self._shared_playlists(query, other),
+            shared_playlists=tuple(step.label for step in links if step.kind == "playlist"),
             same_artist=bool(self.artist_of[query] >= 0 and self.artist_of[query] == self.artist_of[other]),
             same_album=bool(self.album_of[query] >= 0 and self.album_of[query] == self.album_of[other]),
             path=tuple(self._step(node) for node in path_to(parent, int(self.catalogue.ids.track_node(other)))),
-            agree=agree, differ=differ,
+            agree=agree, differ=differ, links=links,
         )
 
-    def _shared_playlists(self, query: int, other: int) -> tuple[str, ...]:
-        # A track's neighbours below starts[1] are exactly its playlists.
-        lists = [self._neighbours(int(self.catalogue.ids.track_node(t))) for t in (query, other)]
-        shared = np.intersect1d(*(n[n < self.starts[1]] for n in lists))
-        return tuple(sorted(self._step(int(p)).label for p in shared))
+    def _links(self, query: int, other: int) -> tuple[Step, ...]:
+        # A track's neighbours are its playlists, its artist and its album, so the common ones are what both share.
+        both = np.intersect1d(*(self._neighbours(int(self.catalogue.ids.track_node(t))) for t in (query, other)))
+        return tuple(sorted((self._step(int(node)) for node in both), key=lambda s: (KINDS.index(s.kind), s.label)))
 
     def _neighbours(self, node: int) -> np.ndarray:
         return self.indices[self.indptr[node]:self.indptr[node + 1]]

@@ -248,3 +248,38 @@ def test_a_map_of_some_songs_draws_those_and_the_highlights_and_names_each_by_it
     assert sorted(int(row[0]) for row in figure.data[-2].customdata) == [3, 7]
     names = {int(row[0]): row[1] for trace in figure.data for row in trace.customdata}
     assert names[6] == "Song 6" and names[3] == "Song 3"
+
+
+def test_evidence_graph_draws_both_songs_and_exactly_the_nodes_they_share_coloured_by_kind():
+    from recsys.charts import KIND_COLOURS, evidence_graph
+    from recsys.explain import Explanation, Step
+
+    seed, song = Step("song", "Seed — A"), Step("song", "Pick — B")
+    links = (Step("playlist", "<b>Gym</b>"), Step("playlist", "Run"), Step("artist", "Nina"))
+    why = Explanation(("<b>Gym</b>", "Run"), True, False, (seed, links[0], song), (), (), links=links)
+    figure = evidence_graph(why)
+    nodes = {trace.name: trace for trace in figure.data if trace.mode == "markers+text"}
+    assert set(nodes) == {"song", "playlist", "artist"}
+    assert {name: trace.marker.color for name, trace in nodes.items()} == {k: KIND_COLOURS[k] for k in nodes}
+    assert list(nodes["playlist"].text) == ["&lt;b&gt;Gym&lt;/b&gt;", "Run"]  # escaped: plotly reads HTML
+    assert list(nodes["song"].x) == [0, 1] and set(nodes["playlist"].x) == set(nodes["artist"].x) == {0.5}
+    edges = figure.data[0]
+    assert len(edges.x) == 3 * 2 * 3  # each shared node joins both songs; (x0, x1, None) per edge
+    assert figure.layout.dragmode is False and figure.layout.height == 220
+
+
+def test_evidence_graph_without_shared_nodes_draws_the_path_and_counts_playlists_beyond_five():
+    from recsys.charts import evidence_graph
+    from recsys.explain import Explanation, Step
+
+    path = (Step("song", "S — A"), Step("playlist", "Late"), Step("genre", "jazz"), Step("playlist", "Early"),
+            Step("song", "R — B"))
+    figure = evidence_graph(Explanation((), False, False, path, (), ()))
+    assert [trace.name for trace in figure.data[1:]] == ["song", "playlist", "genre"]
+    assert len(figure.data[0].x) == 4 * 3  # a chain of four edges
+    many = tuple(Step("playlist", f"P{i}") for i in range(7))
+    crowded = evidence_graph(Explanation(tuple(s.label for s in many), False, False, (path[0], many[0], path[-1]),
+                                         (), (), links=many))
+    assert len(crowded.data[2].x) == 5 and crowded.layout.annotations[0].text == "and 2 more playlists"
+    with pytest.raises(ValueError):
+        evidence_graph(Explanation((), False, False, (), (), ()))

@@ -63,6 +63,22 @@ def test_an_album_is_its_name_and_artist_together(explain):
     assert not other_artist.same_album and not other_artist.same_artist
 
 
+def test_links_are_every_node_both_songs_touch_playlists_by_name_then_artist_and_album(explain):
+    rows = [
+        {"track_id": "t0", "playlist_id": "pB", "playlist_name": "Beta", "track_artist": "Nina", "track_album_name": "Blue"},
+        {"track_id": "t0", "playlist_id": "pA", "playlist_name": "Alpha", "track_artist": "Nina", "track_album_name": "Blue"},
+        {"track_id": "t0", "playlist_id": "pC", "playlist_name": "Gamma", "track_artist": "Nina", "track_album_name": "Blue"},
+        {"track_id": "t1", "playlist_id": "pA", "playlist_name": "Alpha", "track_artist": "Nina", "track_album_name": "Blue"},
+        {"track_id": "t1", "playlist_id": "pB", "playlist_name": "Beta", "track_artist": "Nina", "track_album_name": "Blue"},
+        {"track_id": "t2", "playlist_id": "pC", "playlist_name": "Gamma", "track_artist": "Joni", "track_album_name": "Blue"},
+    ]
+    same, other_artist = explain(rows, "t0", "t1", "t2")
+    assert same.links == (Step("playlist", "Alpha"), Step("playlist", "Beta"), Step("artist", "Nina"),
+                          Step("album", "Blue"))  # Gamma holds only t0
+    assert other_artist.links == (Step("playlist", "Gamma"),)  # Joni's "Blue" is another album
+    assert same.shared_playlists == ("Alpha", "Beta") and other_artist.shared_playlists == ("Gamma",)
+
+
 def test_songs_with_no_artist_are_linked_by_their_album_not_by_the_missing_artist(explain):
     rows = [
         {"track_id": "t0", "playlist_id": "", "track_artist": "", "track_album_name": "Blue"},
