@@ -10,7 +10,7 @@ import pandas as pd
 
 from recsys.errors import RecsysError
 from recsys.pipeline import Recommender
-from recsys.recommend import Filters
+from recsys.recommend import Feedback, Filters
 from recsys.search import Matches, no_match_message
 
 MAX_SEEDS = 100  # track ids in one set of a batch line
@@ -50,18 +50,30 @@ def answer_line(recommender: Recommender, songs: "Songs", line: str, k: int, fil
         return {"input": request, "error": str(err)}
 
 
-def answer(recommender: Recommender, songs: "Songs", request, k: int, filters: Filters) -> dict:
+def answer(recommender: Recommender, songs: "Songs", request, k: int, filters: Filters,
+           feedback: Feedback = Feedback()) -> dict:
     """{"input", "seeds", "recommendations"} for a parsed request {"query": …} or {"track_ids": […]}, the
-    list neighbours_table gives; a RecsysError for a request that cannot be answered."""
+    list neighbours_table gives (refined by `feedback`, which a "feedback" field then shows); a
+    RecsysError for a request that cannot be answered."""
     seeds = _seeds(recommender, request)
     # ranked() is neighbours_table's list without the table, which would cost a batch line as much again.
-    ranked = zip(*(column.tolist() for column in recommender.ranked(seeds, k, filters)))
-    return {
+    ranked = zip(*(column.tolist() for column in recommender.ranked(seeds, k, filters, feedback)))
+    reply = {
         "input": request,
         "seeds": [songs.shown(seed, SEED_FIELDS) for seed in seeds],
         "recommendations": [{"rank": rank, **songs.shown(track), "score": round(chance, 4), "cosine": round(cosine, 4)}
                             for rank, (track, chance, cosine) in enumerate(ranked, start=1)],
     }
+    if feedback != Feedback():
+        reply["feedback"] = feedback_shown(songs, feedback)
+    return reply
+
+
+def feedback_shown(songs: "Songs", feedback: Feedback) -> dict:
+    """The feedback a list was refined by, songs as track ids."""
+    ids = songs.columns["track_id"]
+    return {"like": [ids[t] for t in feedback.liked], "dislike": [ids[t] for t in feedback.disliked],
+            "fewer_by_artist_of": [ids[t] for t in feedback.fewer_artists], "variety": feedback.variety}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from recsys.embeddings import playlist_vectors
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save, train_model
-from recsys.recommend import PER_ALBUM, PER_ARTIST, Filters
+from recsys.recommend import MAX_FEEDBACK, PER_ALBUM, PER_ARTIST, VARIETY_RANGE, Feedback, Filters
 from recsys.share import terminal_text
 
 
@@ -64,17 +64,27 @@ def cmd_recommend(args) -> int:
     _check_cache_dir(args)
     recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
     filters = Filters(per_artist=args.per_artist, per_album=args.per_album)
+    feedback = _feedback(recommender, args)
     if args.json:
-        reply = answer(recommender, Songs.of(recommender.catalogue.tracks), {"query": args.query}, args.k, filters)
+        reply = answer(recommender, Songs.of(recommender.catalogue.tracks), {"query": args.query}, args.k, filters,
+                       feedback)
         print(json.dumps(reply, ensure_ascii=False))
         return 0
     seed = match(recommender, args.query)
     song = recommender.describe([seed]).iloc[0]
     _line(f"{song.track_name} — {song.track_artist} ({song.track_album_name}) [{song.track_id}]")
-    for row in recommender.neighbours_table(seed, args.k, filters).itertuples():
+    for row in recommender.neighbours_table(seed, args.k, filters, feedback).itertuples():
         _line(f"{row.rank:3d}. {row.score:.3f} (cos {row.cosine:.3f})  {row.track_name} — {row.track_artist}"
               f"  [{row.genre}]")
     return 0
+
+
+def _feedback(recommender, args) -> Feedback:
+    """The --like / --dislike / --fewer-by / --variety refinement; unknown track ids are named on stderr and left out."""
+    feedback, unknown = recommender.feedback(args.like, args.dislike, args.fewer_by, args.variety)
+    if unknown:
+        _say(f"No song has the track id{'s' * (len(unknown) > 1)} {', '.join(unknown)}; left out of the feedback.")
+    return feedback
 
 
 def _recommend_batch(args) -> int:
@@ -83,6 +93,8 @@ def _recommend_batch(args) -> int:
         args.usage_error("--batch needs --out OUT.jsonl, the file the answers go to")
     if args.json:
         args.usage_error("--json is for one query; --batch writes JSON lines already")
+    if args.like or args.dislike or args.fewer_by or args.variety:
+        args.usage_error("--like, --dislike, --fewer-by and --variety refine one query's list, not a --batch")
     lines = read_lines(Path(args.batch))
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -214,6 +226,13 @@ def _parser() -> argparse.ArgumentParser:
                            help=f"at most N songs by one artist (0: no cap; default {PER_ARTIST})")
     recommend.add_argument("--per-album", type=_cap, default=PER_ALBUM, metavar="N",
                            help=f"at most N songs from one album (0: no cap; default {PER_ALBUM})")
+    for flag, text in (("like", "more like this song (👍); repeat for more"),
+                       ("dislike", "less like this song, which leaves the list (👎); repeat for more"),
+                       ("fewer-by", "no songs by this song's artist; repeat for more")):
+        recommend.add_argument(f"--{flag}", action="append", default=[], metavar="TRACK_ID",
+                               help=f"{text} (at most {MAX_FEEDBACK})")
+    recommend.add_argument("--variety", type=_variety, default=0.0, metavar="X",
+                           help="trade similarity for variety, 0 (default: the plain ranking) to 1")
     recommend.set_defaults(command=cmd_recommend, usage_error=recommend.error)
 
     export = commands.add_parser("export", parents=[common], help="write the current embeddings to an .npz file")
@@ -283,6 +302,18 @@ def _cap(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is below 0; use 0 for no cap")
+    return value
+
+
+def _variety(text: str) -> float:
+    """argparse type of --variety: a number in VARIETY_RANGE."""
+    low, high = VARIETY_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{value:g} is outside {low:g}–{high:g}")
     return value
 
 

@@ -3,6 +3,7 @@
 import json
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,12 @@ MODELS: dict[str, Callable[[], Model]] = {
     "kg": KnowledgeGraphModel,
 }
 AS_SHOWN = "song→songs (as shown)"  # the app's list: sound blended in, one version per song, default caps
-VIEWS = ("song→songs", AS_SHOWN, "playlist→track")
-ROWS_PER_MODEL = 7  # per seed: two views in three subsets each, and the list as shown over all held-out tracks
+VARIETY_LEVELS = (0.3, 0.6)  # the search page's Variety slider, measured beside 0 (AS_SHOWN)
+VARIED = tuple(f"song→songs (as shown, variety {level:g})" for level in VARIETY_LEVELS)
+PLAYLIST_VIEW = "playlist→track"
+VIEWS = ("song→songs", AS_SHOWN, *VARIED, PLAYLIST_VIEW)
+# Per seed: two views in three subsets each, and the list as shown, plain and at each variety, over all held-out tracks.
+ROWS_PER_MODEL = 7 + len(VARIETY_LEVELS)
 LIST_METRICS = ("distinct artists", "most from one album", "tie rate", "tie rate at 3 decimals", "score spread",
                 "mean popularity")
 COHERENCE_SAMPLE = 2000  # songs whose 10 neighbours are checked for genre; one seeded sample for all models
@@ -98,10 +103,12 @@ class EvaluationTask:
             if subset == "all":
                 metrics |= {m: raw_lists[m] for m in LIST_METRICS}
             rows.append({**common, "view": VIEWS[0], "subset": subset, **metrics, "genre_coherence": coherence})
-        rows.append({**common, "view": AS_SHOWN, "subset": "all", **self._as_shown(model, song_scores),
-                     "genre_coherence": coherence})
+        calibration = fit_calibration(model.song_scores, self.sound, self.split, self.seed)
+        for view, variety in zip((AS_SHOWN, *VARIED), (0.0, *VARIETY_LEVELS)):
+            shown = self._as_shown(model, song_scores, calibration, variety)
+            rows.append({**common, "view": view, "subset": "all", **shown, "genre_coherence": coherence})
         for subset, metrics in self._by_subset(model.playlist_scores(self.playlists, self.sets)).items():
-            rows.append({**common, "view": VIEWS[2], "subset": subset, **metrics, "genre_coherence": np.nan})
+            rows.append({**common, "view": PLAYLIST_VIEW, "subset": subset, **metrics, "genre_coherence": np.nan})
         return rows
 
     def _raw_lists(self, song_scores: np.ndarray) -> dict:
@@ -111,18 +118,21 @@ class EvaluationTask:
         lists = np.take_along_axis(top, np.argsort(-np.take_along_axis(masked, top, axis=1), axis=1, kind="stable"), axis=1)
         return self._list_metrics(lists, np.take_along_axis(masked, lists, axis=1))
 
-    def _as_shown(self, model: Model, song_scores: np.ndarray) -> dict:
-        """List metrics of each playlist's list as the app would show it from this model, scores
-        on the scale fitted to this model (recsys.calibrate) on this split."""
+    def _as_shown(self, model: Model, song_scores: np.ndarray, calibration, variety: float = 0.0) -> dict:
+        """List metrics of each playlist's list as the app would show it from this model at this
+        Variety (the model's own similarity between songs), scores on the scale `calibration`
+        fitted to this model (recsys.calibrate) on this split."""
         blended = song_scores + np.stack([sound_bonus(self.sound, songs) for songs in self.sets])
-        calibration = fit_calibration(model.song_scores, self.sound, self.split, self.seed)
+        similarity = partial(_among, model)
         lists = np.full((len(self.sets), NEIGHBOURS), -1)
         for row, songs in enumerate(self.sets):
             picked = pick(np.where(self.exclude[row], -np.inf, blended[row]), NEIGHBOURS, self.groups, Filters(),
-                          seeds=songs)
+                          seeds=songs, variety=variety, similarity=similarity)
             lists[row, :len(picked)] = picked
         shown = np.where(lists >= 0, calibration(np.take_along_axis(blended, np.maximum(lists, 0), axis=1)), np.nan)
-        return self._list_metrics(lists, shown)
+        # Variety orders a list by more than its scores: ties and spread are read over its scores sorted
+        # (NaN pads stay last, beside the -1 pads of `lists`).
+        return self._list_metrics(lists, -np.sort(-shown, axis=1))
 
     def _list_metrics(self, lists: np.ndarray, shown: np.ndarray) -> dict:
         return list_metrics(lists, shown, self.pos_row, self.pos_col, self.groups.artist, self.groups.album,
@@ -147,6 +157,11 @@ class EvaluationTask:
             exclude[self.pos_row[~keep], self.pos_col[~keep]] = True
             out[subset] = ranking_metrics(scores, exclude, self.pos_row[keep], self.pos_col[keep])
         return out
+
+
+def _among(model: Model, tracks: np.ndarray) -> np.ndarray:
+    """(n, n) the model's similarity between the songs `tracks`."""
+    return model.song_scores(tracks)[:, tracks]
 
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ itself, and every repair made here is counted in the LoadReport with the first r
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ FEATURE_RANGES = {
     "valence": (0, 1), "tempo": (0, 300), "duration_ms": (1, 24 * 60 * 60 * 1000),
 }
 EXAMPLE_ROWS = 3  # rows named in a report line or an error
+SPOTIFY_ID = r"[0-9A-Za-z]{22}"  # a Spotify track id: 22 base-62 characters
 
 
 @dataclass
@@ -107,6 +109,13 @@ class Catalogue:
     # Each track's playlist genres and subgenres, from every edge at load: a split keeps them whole.
     genres: TrackLabels
     subgenres: TrackLabels
+
+    @cached_property
+    def spotify_ids(self) -> bool:
+        """Whether every track_id is a Spotify track id (22 base-62 characters), so that Spotify's
+        player and track pages can be offered: an upload or synthetic data may use ids of its own."""
+        ids = self.tracks["track_id"].astype(str)
+        return len(ids) > 0 and bool(ids.str.fullmatch(SPOTIFY_ID).all())
 
     @property
     def genre_names(self) -> np.ndarray:

@@ -14,7 +14,7 @@ from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings, sound_vectors
 from recsys.errors import NotSaved, RecsysError
 from recsys.load import Catalogue, load_catalogue
-from recsys.recommend import Filters, Groups, pick, scores
+from recsys.recommend import MAX_FEEDBACK, Feedback, Filters, Groups, pairwise, pick, query_vector, scores
 from recsys.search import Matches, SearchIndex
 
 Messages = Callable[[str], None]
@@ -50,36 +50,63 @@ class Recommender:
         """Local indices of the few songs of a search that matched nothing closely: "did you mean"."""
         return self.index.suggest(found)
 
-    def similar(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray]:
+    def similar(self, seeds, k: int = 10, filters: Filters = Filters(),
+                feedback: Feedback = Feedback()) -> tuple[np.ndarray, np.ndarray]:
         """The k songs most like the song (or set of songs) `seeds` that `filters` let through, as
-        (local track indices, the chance people read), leaving out the seeds under any version."""
-        tracks, chances, _ = self.ranked(seeds, k, filters)
+        (local track indices, the chance people read), leaving out the seeds under any version;
+        refined by `feedback` (👍 / 👎, variety)."""
+        tracks, chances, _ = self.ranked(seeds, k, filters, feedback)
         return tracks, chances
 
-    def ranked(self, seeds, k: int = 10, filters: Filters = Filters()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(tracks, the chance people read, the model's cosine) of the `similar` songs, best first."""
-        tracks, blended, cosine = self._ranked(seeds, k, filters)
+    def ranked(self, seeds, k: int = 10, filters: Filters = Filters(),
+               feedback: Feedback = Feedback()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(tracks, the chance people read, the model's cosine) of the `similar` songs, best first
+        (with variety, in the order variety chose them). With 👍 / 👎 both are of the refined query."""
+        tracks, blended, cosine = self._ranked(seeds, k, filters, feedback)
         return tracks, self.embeddings.calibration(blended), cosine
 
-    def _ranked(self, seeds, k: int, filters: Filters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def feedback(self, liked=(), disliked=(), fewer=(), variety: float = 0.0) -> tuple[Feedback, tuple[str, ...]]:
+        """Feedback from track ids (a link's, the command line's): the first MAX_FEEDBACK of each
+        kind, repeats once, a song both liked and disliked disliked; and the ids no song has, which
+        are left out and should be named to the person."""
+        unknown: list[str] = []
+
+        def known(track_ids) -> tuple[int, ...]:
+            track_ids = list(dict.fromkeys(str(t) for t in track_ids))[:MAX_FEEDBACK]
+            tracks = self.catalogue.ids.track_index(track_ids) if track_ids else np.empty(0, dtype=np.int64)
+            unknown.extend(t for t, track in zip(track_ids, tracks) if track < 0)
+            return tuple(int(track) for track in tracks if track >= 0)
+
+        disliked_tracks = known(disliked)
+        liked_tracks = tuple(track for track in known(liked) if track not in disliked_tracks)
+        return Feedback(liked_tracks, disliked_tracks, known(fewer), variety), tuple(dict.fromkeys(unknown))
+
+    def _ranked(self, seeds, k: int, filters: Filters, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(tracks, blended scores, model cosines) of the list, best first."""
         seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
+        query = query_vector(self.embeddings.track, seeds, feedback) if feedback.moves_query else None
         if self.neighbours is not None:
-            query = self.embeddings.track[seeds].mean(axis=0)
-            found = self._rank(seeds, k, filters, self.neighbours.candidates(query, CANDIDATES + len(seeds)))
+            near = self.embeddings.track[seeds].mean(axis=0) if query is None else query
+            wanted = CANDIDATES + len(seeds) + len(feedback.disliked)
+            found = self._rank(seeds, k, filters, feedback, query, self.neighbours.candidates(near, wanted))
             if len(found[0]) == k:
                 return found
             # The filters left fewer than k of the candidates (a rare genre, a narrow year range): scan all.
-        return self._rank(seeds, k, filters, None)
+        return self._rank(seeds, k, filters, feedback, query, None)
 
-    def _rank(self, seeds: np.ndarray, k: int, filters: Filters, candidates: np.ndarray | None):
+    def _rank(self, seeds: np.ndarray, k: int, filters: Filters, feedback: Feedback, query: np.ndarray | None,
+              candidates: np.ndarray | None):
         """_ranked over the `candidates` only, or over every song when None."""
         rows = slice(None) if candidates is None else candidates
-        cosine, blended = scores(self.embeddings.track, self.sound, seeds, rows)
-        blended[~filters.allowed(self.catalogue, seeds, rows)] = -np.inf
-        picked = pick(blended, k, self.groups, filters, candidates, seeds)
+        cosine, blended = scores(self.embeddings.track, self.sound, seeds, rows, query)
+        blended[~(filters.allowed(self.catalogue, seeds, rows) & feedback.allowed(self.groups, rows))] = -np.inf
+        left_out = np.concatenate([seeds, np.asarray(feedback.disliked, dtype=np.int64)])  # every version of them
+        picked = pick(blended, k, self.groups, filters, candidates, left_out, feedback.variety, self._similarity)
         tracks = picked if candidates is None else candidates[picked]
         return tracks, blended[picked], cosine[picked]
+
+    def _similarity(self, tracks: np.ndarray) -> np.ndarray:
+        return pairwise(self.embeddings.track, tracks)
 
     def describe(self, tracks: np.ndarray) -> pd.DataFrame:
         """Id, title, artist, album, release year, genre and playlist count of the given tracks."""
@@ -87,10 +114,11 @@ class Recommender:
                    "playlist_count"]
         return self.catalogue.tracks.iloc[np.asarray(tracks)][columns].reset_index(drop=True)
 
-    def neighbours_table(self, seeds, k: int = 10, filters: Filters = Filters()) -> pd.DataFrame:
+    def neighbours_table(self, seeds, k: int = 10, filters: Filters = Filters(),
+                         feedback: Feedback = Feedback()) -> pd.DataFrame:
         """The `similar` songs as a table: local index `track`, rank, metadata, `score` (the chance
-        people read) and `cosine` (the model's raw similarity)."""
-        tracks, chances, cosine = self.ranked(seeds, k, filters)
+        people read) and `cosine` (the model's raw similarity), refined by `feedback`."""
+        tracks, chances, cosine = self.ranked(seeds, k, filters, feedback)
         table = self.describe(tracks)
         table.insert(0, "rank", np.arange(1, len(table) + 1))
         table.insert(0, "track", tracks)

@@ -2,10 +2,12 @@
 they sound, one version per song, at most a few per artist and per album, and the filters a
 listener sets (genre, years, the seeds' artists)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from recsys.errors import RecsysError
 
 # How much sound similarity counts beside the model's: album-mates whose graph neighbourhoods
 # coincide get the same vector, and only how they sound tells them apart. The smallest weight of
@@ -14,6 +16,18 @@ import numpy as np
 SOUND_WEIGHT = 0.001
 PER_ARTIST = 2  # default cap of songs by one artist in a list; 0 = no cap
 PER_ALBUM = 1  # default cap of songs from one album
+# 👍 / 👎 move the query as Rocchio's relevance feedback does, with the textbook's weights (Manning,
+# Raghavan & Schütze, Introduction to Information Retrieval, §9.1.1: 1 for the query, 0.75 for the
+# relevant, 0.15 for the non-relevant): a like pulls the list most of the way towards the liked songs,
+# a dislike pushes it only a little away, as the disliked song itself already leaves the list.
+LIKE_WEIGHT = 0.75
+DISLIKE_WEIGHT = 0.15
+MAX_FEEDBACK = 20  # liked and disliked songs a list takes, each: a link that carries them stays short
+VARIETY_RANGE = (0.0, 1.0)  # 0: today's ranking exactly; 1: each next song the least like those already picked
+# With variety, maximal marginal relevance chooses the k songs from the VARIETY_POOL · k best the
+# filters and caps allow: far enough down to find other kinds of song, not so far that they stop
+# resembling the chosen one.
+VARIETY_POOL = 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,36 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """How a person refined a list: songs liked and disliked (local track indices), artists whose
+    songs should leave the list (named by a song of theirs), and how much variety (VARIETY_RANGE)."""
+
+    liked: tuple[int, ...] = ()
+    disliked: tuple[int, ...] = ()  # every version of these leaves the list
+    fewer_artists: tuple[int, ...] = ()  # "fewer by this artist": none of these songs' artists' songs
+    variety: float = 0.0
+
+    def __post_init__(self):
+        low, high = VARIETY_RANGE
+        if isinstance(self.variety, bool) or not isinstance(self.variety, (int, float)) or not low <= self.variety <= high:
+            raise RecsysError(f"Variety must be a number from {low:g} to {high:g}; got {self.variety!r}.")
+
+    @property
+    def moves_query(self) -> bool:
+        """Whether the list is ranked by a query other than the seeds' mean."""
+        return bool(self.liked or self.disliked)
+
+    def allowed(self, groups: "Groups", rows=slice(None)) -> np.ndarray:
+        """Bool per track of `rows` (default: all): False for songs by a `fewer_artists` artist."""
+        artist = groups.artist
+        keep = np.ones(len(artist), dtype=bool)[rows]
+        if self.fewer_artists:
+            named = artist[np.asarray(self.fewer_artists, dtype=np.int64)]
+            keep &= ~np.isin(artist[rows], named[named >= 0])
+        return keep
+
+
+@dataclass(frozen=True)
 class Groups:
     """What the list's variety is counted by, one code per track; -1 (no artist, no album) is never capped."""
 
@@ -55,13 +99,57 @@ class Groups:
         return cls(*(tracks[column].to_numpy(dtype=np.int64) for column in ("song_code", "artist_code", "album_code")))
 
 
-def scores(track_emb: np.ndarray, sound: np.ndarray, seeds: Sequence[int], rows=slice(None)):
+def scores(track_emb: np.ndarray, sound: np.ndarray, seeds: Sequence[int], rows=slice(None),
+           query: np.ndarray | None = None):
     """(cosine, blended) of songs `rows` (default: all) with the seeds: the mean cosine over the
-    seeds (one dot product with their mean vector, the rows being unit length), and that plus
-    sound_bonus."""
+    seeds (one dot product with their mean vector, the rows being unit length), or the dot product
+    with `query` (d,) if given (see query_vector), and that plus sound_bonus."""
     seeds = np.asarray(seeds, dtype=np.int64)
-    cosine = track_emb[rows] @ track_emb[seeds].mean(axis=0)  # (R,)
+    cosine = track_emb[rows] @ (track_emb[seeds].mean(axis=0) if query is None else query)  # (R,)
     return cosine, cosine + sound_bonus(sound, seeds, rows)
+
+
+def query_vector(track_emb: np.ndarray, seeds: Sequence[int], feedback: Feedback) -> np.ndarray:
+    """(d,) what a refined list is ranked by, as Qdrant's recommend with positives and negatives:
+    the seeds' mean vector + LIKE_WEIGHT · the liked songs' mean − DISLIKE_WEIGHT · the disliked
+    songs' mean. Rescaled to the length of the seeds' mean, so its dot product reads on the scale
+    the score calibration was fitted on (for one seed: the cosine with the refined direction)."""
+    base = track_emb[np.asarray(seeds, dtype=np.int64)].mean(axis=0)  # (d,)
+    query = base.copy()
+    if feedback.liked:
+        query += LIKE_WEIGHT * track_emb[np.asarray(feedback.liked, dtype=np.int64)].mean(axis=0)
+    if feedback.disliked:
+        query -= DISLIKE_WEIGHT * track_emb[np.asarray(feedback.disliked, dtype=np.int64)].mean(axis=0)
+    norm = float(np.linalg.norm(query))
+    return base if norm == 0 else query * (float(np.linalg.norm(base)) / norm)
+
+
+def pairwise(track_emb: np.ndarray, tracks: np.ndarray) -> np.ndarray:
+    """(n, n) cosines between the unit rows `tracks`: the similarity variety is measured by."""
+    vectors = track_emb[np.asarray(tracks, dtype=np.int64)]
+    return vectors @ vectors.T
+
+
+def mmr(relevance: np.ndarray, similarity: np.ndarray, k: int, variety: float) -> np.ndarray:
+    """Positions in `relevance` (n,), best first, of k picks by greedy maximal marginal relevance
+    (Carbonell & Goldstein 1998): the most relevant first, then each time the one with the highest
+    (1 − variety) · relevance − variety · its largest `similarity` (n, n) to those already picked.
+    Variety 0 is relevance order; 1 is each time the one least like those picked so far. Equal
+    gains go to the earlier position."""
+    count = min(k, len(relevance))
+    if count <= 0:
+        return np.empty(0, dtype=np.int64)
+    picked = [int(np.argmax(relevance))]
+    closest = similarity[picked[0]].astype(np.float64)  # (n,) largest similarity to a pick so far
+    free = np.ones(len(relevance), dtype=bool)
+    free[picked[0]] = False
+    while len(picked) < count:
+        gain = np.where(free, (1 - variety) * relevance - variety * closest, -np.inf)
+        best = int(np.argmax(gain))
+        picked.append(best)
+        free[best] = False
+        closest = np.maximum(closest, similarity[best])
+    return np.asarray(picked, dtype=np.int64)
 
 
 def sound_bonus(sound: np.ndarray, seeds, rows=slice(None), weight: float = SOUND_WEIGHT) -> np.ndarray:
@@ -70,22 +158,30 @@ def sound_bonus(sound: np.ndarray, seeds, rows=slice(None), weight: float = SOUN
     return weight * (sound[rows] @ sound[np.asarray(seeds, dtype=np.int64)].mean(axis=0))
 
 
-def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None, seeds=()) -> np.ndarray:
+def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None, seeds=(), variety: float = 0.0,
+         similarity: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """Positions in `scores` of the list as shown: the k best finite ones, best first, keeping each
     song's best-scored version only, no version of the `seeds`, and at most `filters.per_artist` /
-    `per_album` per artist and album. `rows` maps a position to its track (default: position = track)."""
+    `per_album` per artist and album. `rows` maps a position to its track (default: position = track).
+
+    With `variety` > 0, mmr chooses the k (in its order) from the VARIETY_POOL · k best such songs,
+    `similarity(tracks)` giving their (n, n) similarities; any part of a capped list keeps the caps."""
     finite = int(np.isfinite(scores).sum())
     if finite == 0 or k <= 0:
         return np.empty(0, dtype=np.int64)
-    first = min(finite, max(20 * k, 200))  # enough nearly always; the rest is sorted only if needed
+    size = k if variety == 0 else VARIETY_POOL * k
+    first = min(finite, max(20 * size, 200))  # enough nearly always; the rest is sorted only if needed
     order = np.argpartition(-scores, first - 1)[:first] if first < len(scores) else np.arange(len(scores))
     order = order[np.argsort(-scores[order], kind="stable")]
     taken = set(groups.song[np.asarray(seeds, dtype=np.int64)].tolist())
-    chosen = _varied(order, k, groups, filters, rows, taken)
-    if len(chosen) < k and first < finite:
+    chosen = _varied(order, size, groups, filters, rows, taken)
+    if len(chosen) < size and first < finite:
         rest = np.argsort(-scores, kind="stable")[:finite]
-        chosen = _varied(rest, k, groups, filters, rows, taken)
-    return chosen
+        chosen = _varied(rest, size, groups, filters, rows, taken)
+    if variety == 0:
+        return chosen
+    tracks = chosen if rows is None else np.asarray(rows)[chosen]
+    return chosen[mmr(scores[chosen], similarity(tracks), k, variety)]
 
 
 def _varied(order: np.ndarray, k: int, groups: Groups, filters: Filters, rows, taken: set[int]) -> np.ndarray:
