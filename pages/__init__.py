@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from recsys import access, cache, datasets, worker
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
@@ -33,16 +34,67 @@ def menu() -> None:
     server starts, runs that page without streamlit_app.py, and Streamlit would then list the
     files in pages/ instead.
 
-    The links carry the URL's song and demo mode, so another page opens on the same song."""
-    carried = {name: st.query_params[name] for name in URL_STATE if name in st.query_params}
-    for path, title, icon in MENU:
-        st.sidebar.page_link(path, label=title, icon=icon, query_params=carried or None)
+    The links carry the URL's state (URL_STATE), so another page opens on the same song. They sit
+    in a placeholder that write_url redraws: a page sets `?track=` after the menu is drawn (the
+    search page, once the search has run), and often ends in st.stop(), after which nothing can
+    be drawn, so the menu cannot wait for the end of the run."""
+    st.session_state[MENU_SLOT] = (_this_run(), st.sidebar.empty())
+    _draw_menu()
     st.sidebar.divider()
+
+
+def _draw_menu() -> None:
+    """Fill the menu's placeholder with links that carry the URL's state as it is now."""
+    run, slot = st.session_state.get(MENU_SLOT, (None, None))
+    if run is not _this_run():  # a callback, before this run's menu: the page draws it with the change
+        return
+    carried = {name: st.query_params[name] for name in URL_STATE if name in st.query_params}
+    with slot.container():
+        for path, title, icon in MENU:
+            if not (in_demo() and path in DEMO_HIDES):
+                st.page_link(path, label=title, icon=icon, query_params=carried or None)
+
+
+def _this_run() -> dict:
+    """An object that is new in every script run (its cursors, which Streamlit resets before callbacks)."""
+    return get_script_run_ctx().cursors
+
+
+def write_url(name: str, value: str | None) -> None:
+    """Set (or, with None, remove) `?name=` and redraw the menu, so its links carry the change.
+    URL state changes through here, never through st.query_params directly."""
+    if st.query_params.get(name) == value:
+        return
+    if value is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = value
+    _draw_menu()
+
+
+MENU_SLOT = "menu-slot"  # session state: this run's menu placeholder
+# What demo mode leaves out of the menu: the engineering, not the songs.
+DEMO_HIDES = ("pages/train.py", "pages/evaluation.py", "pages/data.py")
+
+
+def in_demo() -> bool:
+    """Whether the URL asks for demo mode (`?demo=1`)."""
+    return st.query_params.get("demo") == "1"
+
+
+def not_in_demo() -> None:
+    """Stop a page demo mode hides (Train, Evaluation, Data) with a plain word and a way back."""
+    if in_demo():
+        st.info("This page is about how the app is built, so the demo leaves it out.")
+        carried = {name: st.query_params[name] for name in URL_STATE if name in st.query_params}
+        st.page_link(MENU[0][0], label="Back to " + MENU[0][1], icon=MENU[0][2], query_params=carried)
+        st.stop()
 
 
 # What a shared link keeps: the current song, demo mode, and the model and data this session
 # serves (absent: the installation's default), so a link reproduces the view for someone else.
-URL_STATE = ("track", "demo", "model", "data")
+# A tuple others extend: the menu carries every name in it.
+URL_STATE = ("track", "demo", "model", "data", "like", "dislike", "fewer", "variety")
 SHIPPED = "shipped"  # ?data=shipped: the shipped file, whatever the default
 
 
@@ -62,18 +114,25 @@ def current_song(catalogue) -> int | None:
 
 def show_song(catalogue, track: int) -> None:
     """Make `track` the current song: it goes into the URL, which the browser keeps in its history."""
-    st.query_params["track"] = catalogue.tracks["track_id"].iat[track]
+    write_url("track", catalogue.tracks["track_id"].iat[track])
 
 
 def demo_mode() -> bool:
     """The sidebar's demo switch, kept in the URL (`?demo=1`) so a demo can be opened by a link."""
-    on = st.sidebar.toggle("Demo mode", value=st.query_params.get("demo") == "1",
+    # The switch flips the URL in its callback, before the run: the menu and the model picker,
+    # drawn above it, then already follow it.
+    on = st.sidebar.toggle("Demo mode", value=in_demo(), on_change=_flip_demo,
                            help="Famous songs one click away and a plain-language account of the model.")
-    if on:
-        st.query_params["demo"] = "1"
-    elif "demo" in st.query_params:
-        del st.query_params["demo"]
+    write_url("demo", "1" if on else None)
     return on
+
+
+def _flip_demo() -> None:
+    # A callback runs before the page, which then draws the menu afresh: no redraw here.
+    if in_demo():
+        del st.query_params["demo"]
+    else:
+        st.query_params["demo"] = "1"
 
 
 def data_path() -> Path:
@@ -101,7 +160,7 @@ def _served_data() -> tuple[Path, str]:
             return datasets.find_upload(cache_dir(), key, _cached_digest)
         except RecsysError as err:
             notify(f"{err} Serving the default data meanwhile.")
-            del st.query_params["data"]
+            write_url("data", None)
     return default_data()
 
 
@@ -138,7 +197,7 @@ def current_config() -> TrainConfig:
         if config is not None:
             return config
         notify("The link names a model not trained on this data; serving the default model.")
-        del st.query_params["model"]
+        write_url("model", None)
     return default_config()
 
 
@@ -150,7 +209,7 @@ def default_config() -> TrainConfig:
 def serve_in_session(config: TrainConfig) -> None:
     """Serve `config` to this session (and its link) from now on; the default stays as it is. The
     link names it even when it is the default, so it still opens this model after the default changes."""
-    st.query_params["model"] = cache.config_key(config)
+    write_url("model", cache.config_key(config))
 
 
 def gate() -> access.Gate:
@@ -238,7 +297,10 @@ def train_first_model(config: TrainConfig) -> None:
 
 def model_picker() -> None:
     """A sidebar choice between the models trained on the current data; the one chosen is served.
-    Below it, any training run under way on this installation, which the operator may stop."""
+    Below it, any training run under way on this installation, which the operator may stop.
+    Demo mode draws neither."""
+    if in_demo():
+        return
     try:
         digest = data_digest()
     except RecsysError:

@@ -5,12 +5,13 @@ import os
 import streamlit as st
 
 from pages import (SHIPPED, cache_dir, data_name, data_path, data_report, default_data, escape_markdown, menu,
-                   operator_only)
+                   not_in_demo, operator_only)
 from recsys import datasets
 from recsys.config import DEFAULT_DATA, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from recsys.errors import RecsysError
 
 menu()
+not_in_demo()
 st.title(":material/upload_file: Your data")
 st.caption("Recommend from your own playlists: upload a CSV shaped like the shipped Spotify file. It is "
            "checked first; the songs served now stay until you choose to use the new file. What you choose "

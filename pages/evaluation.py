@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from pages import escape_markdown, latest_evaluation, menu, operator_only, run_evaluation
+from pages import escape_markdown, latest_evaluation, menu, not_in_demo, operator_only, run_evaluation
 from recsys.charts import METRIC_LABELS, MODEL_LABELS, metric_bars
 from recsys.errors import RecsysError
 from recsys.evaluate import VIEWS, summarise, summary_table
 
 menu()
+not_in_demo()
 st.title(":material/leaderboard: How good are the recommendations?")
 st.caption(
     "A fifth of the songs of every playlist are hidden; each model then ranks the whole catalogue "

@@ -5,7 +5,9 @@ from itertools import cycle
 import streamlit as st
 
 from pages import current_song, demo_mode, escape_markdown, menu, model_picker, recommender, show_song
-from pages.widgets import filter_controls, recommendation_list
+from pages.widgets import (
+    feedback_summary, filter_controls, recommendation_list, song_actions, url_feedback, variety_slider,
+)
 from recsys.charts import KEY_COLUMN, MODE_COLUMN, audio_radar, key_summary
 from recsys.errors import RecsysError
 from recsys.search import no_match_message
@@ -104,7 +106,8 @@ if track is None:
 
 song = catalogue.tracks.iloc[track]
 filters = filter_controls(rec, "search", "the chosen song")
-table = rec.neighbours_table(track, k=10, filters=filters)
+feedback = url_feedback(rec, track, variety_slider("search"))
+table = rec.neighbours_table(track, k=10, filters=filters, feedback=feedback)
 heading = f"{len(table)} songs like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}"
 left, right = st.columns([3, 1.2], vertical_alignment="bottom")
 left.subheader(heading)
@@ -113,10 +116,12 @@ if right.button("Add to mini playlist", icon=":material/playlist_add:", help="Co
     if song.track_id not in seeds:
         seeds.append(song.track_id)
     st.toast(f"Added to the mini playlist ({len(seeds)} songs).")
+song_actions(rec, track, "chosen")
+feedback_summary(rec, feedback)
 if table.empty:
     st.warning("No song passes these filters. Widen the genres or years, or allow more songs per artist.")
     st.stop()
-recommendation_list(rec, [track], table, f"Songs like {song.track_name}", key="search")
+recommendation_list(rec, [track], table, f"Songs like {song.track_name}", key="search", feedback=feedback)
 
 st.subheader("How they sound")
 choices = {-1: f"The {len(table)} recommendations (mean)"} | {
@@ -136,4 +141,4 @@ st.markdown("\n".join(keys))
 if not demo:
     with st.expander("About the data and the model"):
         st.text("\n".join(rec.catalogue.report.lines()))
-        st.json(rec.config.as_dict())
+        st.json(rec.config.settings_used())

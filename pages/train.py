@@ -1,11 +1,12 @@
 """Training page: choose a model and its settings, retrain on the current data, watch the loss fall."""
 
+import dataclasses
 from pathlib import Path
 
 import streamlit as st
 
 from pages import (cache_dir, current_config, data_path, default_config, escape_markdown, menu, model_picker,
-                   operator_only, serve_in_session)
+                   not_in_demo, operator_only, serve_in_session)
 from recsys import cache, worker
 from recsys.charts import loss_chart
 from recsys.config import MODELS, TrainConfig
@@ -18,6 +19,7 @@ DESCRIPTIONS = {
 }
 
 menu()
+not_in_demo()
 model_picker()
 st.title(":material/model_training: Train the model")
 if not operator_only("training a model"):
@@ -25,7 +27,9 @@ if not operator_only("training a model"):
 current = current_config()
 request = st.session_state.get("train_request")  # a TrainConfig while a run is under way
 locked = request is not None
-shown = request or current  # while a run is under way, the locked form shows its settings
+# While a run is under way the locked form shows its settings; after one stopped or failed, what
+# was typed for it, so it can be started again as it was.
+shown = request or st.session_state.get("train_typed") or current
 model = st.radio("Model", MODELS, index=MODELS.index(shown.model), format_func=DESCRIPTIONS.get, disabled=locked)
 start_from = shown if shown.model == model else TrainConfig.preset(model)
 
@@ -47,14 +51,16 @@ with st.form("train"):
         settings["negatives_per_positive"] = right.number_input(
             "Negatives per positive", 1, 20, start_from.negatives_per_positive, disabled=locked)
     settings["holdout"] = left.number_input(
-        "Validation share", 0.0, 0.5, start_from.holdout or 0.2, step=0.05, disabled=locked,
+        "Validation share", 0.0, 0.5, start_from.holdout, step=0.05, disabled=locked,
         help="Share of each playlist's songs kept out of training; Recall@10 on them is plotted after every "
              "epoch. The model then learns from the rest. 0 learns from every song and plots the loss only.")
     start = st.form_submit_button("Start training", type="primary", disabled=locked)
 
 if start:
     try:
-        config = TrainConfig.preset(model, **settings)
+        # On top of start_from, not the preset: the settings this model ignores stay as they were,
+        # so Start with the form as prefilled reproduces the model served (the same cache key).
+        config = dataclasses.replace(start_from, **settings)
     except RecsysError as err:
         st.error(escape_markdown(str(err)))
         st.stop()
@@ -85,6 +91,7 @@ def follow(report: Path, config: TrainConfig) -> None:
         st.progress(0.0, text="Loading songs…" if progress.holding else "Starting the training process…")
     if not worker.running(progress):
         st.session_state.train_outcome = outcome(progress)
+        st.session_state.train_typed = None if progress.finished == "done" else config
         if progress.finished == "done":
             serve_in_session(config)
         del st.session_state.train_request, st.session_state.train_report

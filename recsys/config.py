@@ -29,6 +29,10 @@ PRESETS = {
 }
 
 
+# Settings each model's training never reads (recsys.model, recsys.train): kg has no hidden layer,
+# no dropout and no sampled negatives (its loss contrasts every song in the batch).
+UNUSED_BY = {"kg": ("hidden_dim", "dropout", "negatives_per_positive"), "gcn-paper": ("layers", "temperature")}
+
 # Settings a label names only when they differ from the preset.
 LABEL_IF_CHANGED = ("hidden_dim", "out_dim", "dropout", "negatives_per_positive", "layers", "temperature")
 
@@ -108,3 +112,7 @@ class TrainConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def settings_used(self) -> dict:
+        """The settings this model's training reads: as_dict less the other model's."""
+        return {name: value for name, value in asdict(self).items() if name not in UNUSED_BY[self.model]}

@@ -2,6 +2,7 @@
 
 import dataclasses
 import errno
+import json
 import os
 import time
 from pathlib import Path
@@ -57,13 +58,13 @@ def test_misspelled_query_gives_ten_recommendations_and_a_radar(app_env):
     assert len(table) == 10
     assert list(table["rank"]) == list(range(1, 11))
     assert "Blinding Lights" not in set(table["track_name"])
-    assert len(app.get("plotly_chart")) == 1
+    assert len(app.get("plotly_chart")) == 10 + 1  # each "why" panel's evidence graph, then the radar
     # Compare with the #1 recommendation instead of the mean of ten (options are track indices).
     catalogue = load_catalogue(app_env[0])
     best = catalogue.tracks.index[catalogue.tracks["track_name"] == table["track_name"][0]][0]
     app.selectbox(key="compare").set_value(int(best)).run()
     assert not app.exception
-    figure = app.get("plotly_chart")[0].proto.spec
+    figure = app.get("plotly_chart")[-1].proto.spec
     assert "Blinding Lights" in figure and f"#1 {table['track_name'][0]}" in figure
 
 
@@ -134,11 +135,11 @@ def train_on_page(app, **inputs) -> tuple[list, list]:
 def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
     path, cache_dir = app_env
     app = open_app("pages/train.py")
-    losses, recalls = train_on_page(app, **{"Epochs": 2, "Embedding dimension per layer": 8})
+    losses, recalls = train_on_page(app, **{"Epochs": 2, "Embedding dimension per layer": 8, "Validation share": 0.2})
     assert len(losses) == 2 and all(np.isfinite(losses))
     assert len(recalls) == 2 and all(0 <= recall <= 1 for recall in recalls)  # the page validates by default
     assert "validation Recall@10" in app.get("plotly_chart")[-1].proto.spec  # plotted beside the loss
-    trained = TrainConfig(epochs=2, out_dim=8, holdout=0.2)  # the kg preset, two settings changed, 20% held out
+    trained = dataclasses.replace(FAST, epochs=2, holdout=0.2)  # the model served, two settings changed
     assert served_in_link(app) == trained  # this session serves it now; everyone else keeps the default
     assert cache.load_current_config(cache_dir) == FAST
     assert cache.cache_path(cache_dir, cache.file_digest(path), trained).exists()
@@ -196,7 +197,7 @@ def test_training_page_can_train_the_reports_recipe_instead(app_env):
     number_input(app, "Hidden dimension").set_value(16)
     number_input(app, "Embedding dimension").set_value(8)
     start_on_page(app)
-    assert served_in_link(app) == TrainConfig.preset("gcn-paper", epochs=2, hidden_dim=16, out_dim=8, holdout=0.2)
+    assert served_in_link(app) == TrainConfig.preset("gcn-paper", epochs=2, hidden_dim=16, out_dim=8)
 
 
 def test_the_sidebar_switches_this_sessions_model_and_no_one_elses(app_env):
@@ -403,6 +404,9 @@ def test_a_link_with_a_track_id_opens_that_song_with_its_evidence_and_downloads(
     assert len(app.dataframe[0].value) == 10
     assert len(app.expander) == 1 + 10 + 1  # filters, one "why" per song, about the model
     assert "Shortest link in the graph" in app.expander[1].markdown[0].value
+    for why in app.expander[1:11]:  # every song is linked through a playlist, shared or of one genre
+        [graph] = why.get("plotly_chart")
+        assert '"name":"playlist"' in graph.proto.spec and json.loads(graph.proto.config) == {"displayModeBar": False}
     assert [button.label for button in app.get("download_button")] == ["Download CSV", "Download M3U playlist"]
 
 
@@ -499,3 +503,80 @@ def test_a_session_that_guesses_wrong_too_often_is_locked_out(app_env, monkeypat
     app.run()
     assert not [w for w in app.text_input if w.label == "Operator password"]  # no more tries
     assert "Too many wrong passwords" in app.error[0].value
+
+
+# --- found by a new user ---------------------------------------------------------------------------
+
+
+def menu_links(app) -> dict[str, str]:
+    """The sidebar menu's links: page title → the query string it carries."""
+    return {link.proto.label: link.proto.query_string for link in app.sidebar.get("page_link")}
+
+
+def test_after_a_search_the_menu_links_carry_the_song(app_env):
+    """Regression: the menu was drawn before the search set ?track=, so its links dropped the song
+    and the map and the search page opened on nothing."""
+    app = open_with("pages/search.py", demo="1")
+    assert set(menu_links(app).values()) == {"demo=1"}
+    app.text_input[0].input("blinding lights").run()
+    assert app.query_params["track"] == "t0"
+    links = menu_links(app)
+    assert links["Embedding map"] == links["Find similar songs"] == "track=t0&demo=1"
+
+
+def test_demo_mode_hides_the_engineering(app_env):
+    app = open_app()
+    assert "Train the model" in menu_links(app) and app.sidebar.selectbox  # the model picker
+    next(t for t in app.sidebar.toggle if t.label == "Demo mode").set_value(True).run()
+    assert app.query_params["demo"] == "1"
+    assert list(menu_links(app)) == ["Find similar songs", "Mini playlist", "Embedding map"]
+    assert not app.sidebar.selectbox  # no model picker
+    for page in ("pages/train.py", "pages/evaluation.py", "pages/data.py"):
+        direct = open_with(page, demo="1")
+        assert "the demo leaves it out" in direct.info[0].value
+        assert not direct.number_input and not direct.file_uploader and not direct.button
+
+
+def test_config_toml_keeps_the_developer_menu_hidden():
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "viewer"
+
+
+def test_start_with_the_form_as_prefilled_reproduces_the_served_model(app_env):
+    """Regression: the validation share was prefilled with 0.2 though the model served used 0."""
+    app = open_app("pages/train.py")
+    assert number_input(app, "Validation share").value == 0.0
+    start_on_page(app)
+    assert served_in_link(app) == FAST
+
+
+def test_after_stop_the_form_keeps_what_was_typed(app_env):
+    _, cache_dir = app_env
+    app = open_app("pages/train.py")
+    number_input(app, "Epochs").set_value(2000)
+    number_input(app, "Validation share").set_value(0.1)
+    app.button[0].click().run()
+    deadline = time.monotonic() + 60
+    while worker_report(app) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        app.run()
+    next(b for b in app.button if b.label == "Stop training").click().run()
+    while "train_report" in app.session_state and time.monotonic() < deadline:
+        time.sleep(0.5)
+        app.run()
+    assert app.session_state["train_outcome"][0] == "stopped"
+    assert (number_input(app, "Epochs").value, number_input(app, "Validation share").value) == (2000, 0.1)
+    assert not number_input(app, "Epochs").disabled
+
+
+def worker_report(app):
+    return app.session_state["train_report"] if "train_report" in app.session_state else None
+
+
+def test_about_the_model_lists_only_the_settings_it_uses(app_env):
+    app = open_with("pages/search.py", track="t0")
+    about = app.expander[-1]
+    assert about.label == "About the data and the model"
+    assert json.loads(about.json[0].value) == FAST.settings_used()

@@ -54,3 +54,11 @@ def test_models_that_differ_in_any_setting_have_different_labels():
     assert TrainConfig.preset("gcn-paper", hidden_dim=64, dropout=0.25).label.endswith("hidden dim 64 · dropout 0.25")
     assert len({TrainConfig(**{name: value}).label for name, value in
                 [("layers", 2), ("out_dim", 32), ("temperature", 6.0), ("seed", 1)]}) == 4
+
+
+def test_settings_used_leave_out_what_the_model_never_reads():
+    """Regression: "About the data and the model" listed hidden_dim, dropout and negatives_per_positive for kg."""
+    assert list(TrainConfig().settings_used()) == ["model", "epochs", "lr", "out_dim", "layers", "temperature",
+                                                   "holdout", "seed"]
+    gcn = TrainConfig.preset("gcn-paper").settings_used()
+    assert "layers" not in gcn and "temperature" not in gcn and gcn["dropout"] == 0.5

@@ -29,7 +29,7 @@ def search(page, url: str, shot: Path | None = None) -> None:
     page.get_by_label("Which song?").click()
     page.get_by_role("option", name=re.compile("^Blinding Lights — The Weeknd")).first.click()
     page.get_by_role("heading", name="How they sound").wait_for()
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot .main-svg").last.wait_for(timeout=60_000)  # the radar; the evidence graphs are folded
     page.locator("[data-testid=stDataFrame] canvas").first.wait_for(timeout=60_000)
     if shot:
         page.wait_for_timeout(1500)  # let the table and chart finish drawing
