@@ -3,20 +3,24 @@
 import streamlit as st
 
 from pages import escape_markdown, menu, model_picker, recommender
-from pages.widgets import filter_controls, recommendation_list
+from pages.widgets import (
+    add_to_set, feedback_summary, filter_controls, keep_in_set, recommendation_list, set_room, url_feedback, url_set,
+    variety_slider,
+)
 from recsys.errors import RecsysError
 from recsys.search import no_match_message
+from recsys.words import plural
 
 menu()
 model_picker()
 st.title(":material/queue_music: Build a mini playlist")
-st.caption("Pick a few songs; the ten recommendations suit the whole set (their mean similarity to its songs).")
+st.caption("Pick a few songs; the ten recommendations suit the whole set (their mean similarity to its songs). "
+           "The set is in the page's link: share it, and it opens the same set and list.")
 rec = recommender()
 catalogue = rec.catalogue
-# Songs are kept by track_id, so a set survives a change of model or a page switch; an id the data
-# no longer holds is dropped.
-stored = st.session_state.setdefault("seeds", [])
-seeds = [track_id for track_id, i in zip(stored, catalogue.ids.track_index(stored)) if i >= 0]
+# The set lives in the URL (`?set=`), by track_id: it survives a reload, a change of model and a
+# page switch, and a link carries it to someone else.
+seeds = url_set(rec)
 
 
 def label(track_id: str) -> str:
@@ -26,8 +30,7 @@ def label(track_id: str) -> str:
 
 
 def add(track_id: str) -> None:
-    if track_id not in st.session_state["seeds"]:
-        st.session_state["seeds"].append(track_id)
+    add_to_set(track_id)
     st.session_state["playlist-query"] = ""
 
 
@@ -45,13 +48,14 @@ if query.strip():
         matches = []
     for track in matches:
         track_id = catalogue.tracks["track_id"].iat[int(track)]
+        why_not = set_room(track_id)
         st.button(f"＋ {escape_markdown(label(track_id))}", key=f"add-{track_id}", on_click=add, args=(track_id,),
-                  disabled=track_id in seeds)
+                  disabled=why_not is not None, help=why_not)
 
 kept = st.multiselect("Songs in the set", seeds, default=seeds, format_func=label,
                       help="Remove a song with its ×.", placeholder="No songs yet: add some above")
 if kept != seeds:
-    st.session_state["seeds"] = kept
+    keep_in_set(kept)
     st.rerun()
 if not seeds:
     st.info("Add at least one song to get recommendations for the set.")
@@ -59,9 +63,11 @@ if not seeds:
 
 tracks = catalogue.ids.track_index(seeds)
 filters = filter_controls(rec, "playlist", "these songs")
-table = rec.neighbours_table(tracks, k=10, filters=filters)
-st.subheader(f"{len(table)} songs for a set of {len(seeds)}")
+feedback = url_feedback(rec, None, variety_slider("playlist"))
+table = rec.neighbours_table(tracks, k=10, filters=filters, feedback=feedback)
+st.subheader(f"{plural(len(table), 'song')} for a set of {len(seeds)}")
+feedback_summary(rec, feedback)
 if table.empty:
     st.warning("No song passes these filters. Widen the genres or years, or allow more songs per artist.")
     st.stop()
-recommendation_list(rec, tracks, table, "Mini playlist", key="playlist")
+recommendation_list(rec, tracks, table, "Mini playlist", key="playlist", feedback=feedback)

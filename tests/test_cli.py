@@ -532,3 +532,37 @@ def test_serve_default_lists_the_models_and_makes_one_the_default(trained, two_p
     assert "now serves" in capsys.readouterr().err
     assert main(["serve-default", "0123456789abcdef", *trained]) == 2
     assert_one_error_line(capsys.readouterr().err, "has the key 0123456789abcdef", cache.config_key(first))
+
+
+# --- recommend --like / --dislike / --variety ---------------------------------------------------------
+
+def test_recommend_json_with_a_like_and_a_dislike_shows_them_and_leaves_the_disliked_out(trained, capsys):
+    assert main(["recommend", "song a2 artist a2", "-k", "5", "--json", *trained]) == 0
+    plain = [row["track_id"] for row in json.loads(capsys.readouterr().out)["recommendations"]]
+    liked, disliked = plain[3], plain[0]
+    assert main(["recommend", "song a2 artist a2", "-k", "5", "--json", "--like", liked, "--dislike", disliked,
+                 "--variety", "0.3", *trained]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["feedback"] == {"like": [liked], "dislike": [disliked], "fewer_by_artist_of": [], "variety": 0.3}
+    refined = [row["track_id"] for row in answer["recommendations"]]
+    assert disliked not in refined and len(refined) == 5
+
+
+def test_recommend_names_an_unknown_liked_id_and_still_answers(trained, capsys):
+    assert main(["recommend", "song a2 artist a2", "-k", "3", "--like", "nope", *trained]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.strip().splitlines()) == 4
+    assert "No song has the track id nope; left out of the feedback." in err
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["song a1", "--variety", "2"], "2 is outside 0–1"),
+    (["song a1", "--variety", "lots"], "'lots' is not a number"),
+    (["--batch", "in.jsonl", "--out", "o.jsonl", "--like", "a1"], "refine one query's list, not a --batch"),
+])
+def test_recommend_refinements_out_of_place_are_usage_errors(tmp_path, capsys, arguments, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["recommend", *arguments, "--cache-dir", str(tmp_path)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ") and message in err, err

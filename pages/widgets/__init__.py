@@ -234,10 +234,11 @@ def _press(kind: str, track_id: str) -> None:
         write_url(name, ",".join(ids[-MAX_FEEDBACK:]) or None)  # the latest, as the link takes the first MAX_FEEDBACK
 
 
-def url_feedback(rec: Recommender, track: int, variety: float) -> Feedback:
-    """The 👍 / 👎 of the URL (`?like=…&dislike=…&fewer=…`) for the chosen song `track`, with
-    `variety`. Choosing another song clears them; ids no song has are named and left out."""
-    track_id = str(rec.catalogue.tracks["track_id"].iat[track])
+def url_feedback(rec: Recommender, track: int | None, variety: float) -> Feedback:
+    """The 👍 / 👎 of the URL (`?like=…&dislike=…&fewer=…`) for the chosen song `track` (None: the
+    mini playlist's set), with `variety`. Choosing another song, or going between a song and the set,
+    clears them; adding to the set keeps them. Ids no song has are named and left out."""
+    track_id = SET if track is None else str(rec.catalogue.tracks["track_id"].iat[track])
     if st.session_state.get(FEEDBACK_SONG, track_id) != track_id:
         for name in (LIKE, DISLIKE, FEWER):
             write_url(name, None)
@@ -245,20 +246,25 @@ def url_feedback(rec: Recommender, track: int, variety: float) -> Feedback:
     given = {name: _url_ids(name) for name in (LIKE, DISLIKE, FEWER)}
     feedback, unknown = rec.feedback(given[LIKE], given[DISLIKE], given[FEWER], variety)
     if unknown:
-        named = ", ".join(f"“{escape_markdown(t[:40])}”" for t in unknown[:5]) + (" and more" if len(unknown) > 5 else "")
-        st.warning(f"The link names songs not in this catalogue (track_id {named}); the list leaves them out of "
-                   "its likes and dislikes.", icon=":material/link_off:")
+        st.warning(f"The link names songs not in this catalogue (track_id {_named(unknown)}); the list leaves them "
+                   "out of its likes and dislikes.", icon=":material/link_off:")
     if any(len(ids) > MAX_FEEDBACK for ids in given.values()):
         st.warning(f"The link holds more than {MAX_FEEDBACK} songs of one kind; the list uses the first "
                    f"{MAX_FEEDBACK}.", icon=":material/warning:")
     return feedback
 
 
+def _named(track_ids: list[str]) -> str:
+    """The first few of a link's unknown track ids, quoted for markdown (a link may hold anything)."""
+    quoted = ", ".join(f"“{escape_markdown(t[:40])}”" for t in track_ids[:5])
+    return quoted + (" and more" if len(track_ids) > 5 else "")
+
+
 def variety_slider(key: str) -> float:
     """The Variety slider, kept in the URL (`?variety=0.3`; absent: 0, the plain ranking)."""
     state = f"{key}-variety"
-    if state not in st.session_state:
-        st.session_state[state] = _url_variety()
+    # From the URL on every run, the one source of truth: the browser's Back button changes it under the slider.
+    st.session_state[state] = _url_variety()
     low, high = VARIETY_RANGE
     return st.slider("Variety", low, high, step=VARIETY_STEP, key=state, on_change=_variety_to_url, args=(state,),
                      help="0: the songs most like the chosen one. Higher: each next song also as unlike those "
@@ -306,3 +312,48 @@ def feedback_summary(rec: Recommender, feedback: Feedback) -> None:
 def _clear_feedback() -> None:
     for name in (LIKE, DISLIKE, FEWER):
         write_url(name, None)
+
+
+SET = "set"  # URL parameter of the mini playlist: its songs' track ids, comma-separated, in the order added
+# A link names the whole set: 25 ids of 22 characters stay near 600 characters of URL, well inside what
+# chat apps and browsers keep, and a set's list (the mean of its songs) blurs long before 25.
+MAX_SET = 25
+
+
+def url_set(rec: Recommender) -> list[str]:
+    """The track ids of the set in the URL (`?set=…`), at most MAX_SET: ids no song has are named and
+    dropped, songs past MAX_SET dropped with a word, and the URL then names what is kept."""
+    given = _url_ids(SET)
+    tracks = rec.catalogue.ids.track_index(given) if given else []
+    unknown = [t for t, track in zip(given, tracks) if track < 0]
+    known = [t for t, track in zip(given, tracks) if track >= 0]
+    if unknown:
+        st.warning(f"The link names songs not in this catalogue (track_id {_named(unknown)}); the set leaves them out.",
+                   icon=":material/link_off:")
+    if len(known) > MAX_SET:
+        st.warning(f"The link's set holds {len(known)} songs; a set holds at most {MAX_SET}, so it keeps the first "
+                   f"{MAX_SET}.", icon=":material/warning:")
+    kept = known[:MAX_SET]
+    write_url(SET, ",".join(kept) or None)
+    return kept
+
+
+def set_room(track_id: str) -> str | None:
+    """Why `track_id` cannot join the URL's set (already in it, or the set full), or None if it can."""
+    ids = _url_ids(SET)
+    if track_id in ids:
+        return "Already in the mini playlist"
+    return f"The mini playlist holds at most {MAX_SET} songs" if len(ids) >= MAX_SET else None
+
+
+def add_to_set(track_id: str) -> None:
+    """Add a song to the URL's set (a callback: the page then runs with it, its links carrying it)."""
+    if set_room(track_id) is None:
+        ids = [*_url_ids(SET), track_id]
+        write_url(SET, ",".join(ids))
+        st.toast(f"Added to the mini playlist ({len(ids)} songs).")
+
+
+def keep_in_set(track_ids: list[str]) -> None:
+    """Make the URL's set exactly `track_ids` (what is left after removing some)."""
+    write_url(SET, ",".join(track_ids) or None)

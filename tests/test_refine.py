@@ -1,0 +1,174 @@
+"""Refining a list (👍 / 👎, variety) and sharing a mini playlist by its link, driven through AppTest:
+what the URL says is what the page shows, and the list is the one the Recommender ranks."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.widgets import MAX_SET
+from recsys import cache
+from recsys.config import AUDIO_FEATURES, TrainConfig
+from recsys.pipeline import prepare
+from tests.conftest import write_songs_csv
+
+FAST = TrainConfig(epochs=3, hidden_dim=16, out_dim=8)
+SONGS = 30
+
+
+@pytest.fixture()
+def rec(tmp_path, monkeypatch):
+    """The Recommender the app serves: a 30-song, 3-playlist CSV, its current model trained here first."""
+    rng = np.random.default_rng(0)
+    rows = [{"playlist_id": f"p{i % 3}", **dict(zip(AUDIO_FEATURES, rng.random(len(AUDIO_FEATURES)).round(3))),
+             "duration_ms": int(rng.integers(120_000, 300_000))} for i in range(SONGS)]
+    rows[0].update(track_name="Blinding Lights", track_artist="The Weeknd")
+    path = write_songs_csv(tmp_path / "songs.csv", rows)
+    cache_dir = tmp_path / "cache"
+    recommender = prepare(path, cache_dir, FAST)
+    cache.save_current_config(cache_dir, FAST)
+    monkeypatch.setenv("RECSYS_DATA", str(path))
+    monkeypatch.setenv("RECSYS_CACHE_DIR", str(cache_dir))
+    return recommender
+
+
+def open_with(page: str, **query) -> AppTest:
+    app = AppTest.from_file("../streamlit_app.py", default_timeout=60)
+    app.switch_page(page)
+    app.query_params.update(query)
+    return app.run()
+
+
+def index(rec, track_id: str) -> int:
+    return int(rec.catalogue.ids.track_index([track_id])[0])
+
+
+def expected(rec, seeds: list[str], like=(), dislike=(), variety=0.0) -> list[str]:
+    """The titles Recommender.neighbours_table ranks for `seeds` with that feedback."""
+    feedback, _ = rec.feedback(like, dislike, (), variety)
+    tracks = [index(rec, t) for t in seeds]
+    table = rec.neighbours_table(tracks if len(tracks) > 1 else tracks[0], k=10, feedback=feedback)
+    return table["track_name"].tolist()
+
+
+def shown(app) -> list[str]:
+    return app.dataframe[0].value["track_name"].tolist()
+
+
+def ids_of(rec, titles: list[str]) -> list[str]:
+    tracks = rec.catalogue.tracks
+    return [tracks["track_id"].iat[int(np.flatnonzero(tracks["track_name"] == title)[0])] for title in titles]
+
+
+def warnings(app) -> str:
+    return " ".join(w.value for w in app.warning)
+
+
+def test_a_link_with_likes_and_dislikes_reproduces_the_refined_list(rec):
+    plain = ids_of(rec, expected(rec, ["t0"]))
+    liked, disliked = plain[4], plain[0]
+    app = open_with("pages/search.py", track="t0", like=liked, dislike=disliked)
+    assert not app.exception
+    refined = expected(rec, ["t0"], like=[liked], dislike=[disliked])
+    assert shown(app) == refined and len(refined) == 10
+    assert f"Song {disliked}" not in shown(app)
+    assert "Refined: 1 liked; 1 left out." in " ".join(c.value for c in app.caption)
+
+
+def test_pressing_less_like_this_writes_the_dislike_and_removes_the_song(rec):
+    app = open_with("pages/search.py", track="t0")
+    first = ids_of(rec, shown(app))[0]
+    app.button(key=f"search-{index(rec, first)}-dislike").click().run()
+    assert not app.exception
+    assert app.query_params["dislike"] == first
+    assert f"Song {first}" not in shown(app) and shown(app) == expected(rec, ["t0"], dislike=[first])
+    app.button(key="feedback-clear").click().run()  # undone: the plain list again
+    assert "dislike" not in app.query_params and shown(app) == expected(rec, ["t0"])
+
+
+def test_choosing_another_song_clears_the_feedback(rec):
+    app = open_with("pages/search.py", track="t3")
+    disliked = ids_of(rec, shown(app))[0]
+    app.button(key=f"search-{index(rec, disliked)}-dislike").click().run()
+    assert app.query_params["dislike"] == disliked
+    app.text_input[0].input("blinding lights").run()
+    assert not app.exception
+    assert app.query_params["track"] == "t0" and "dislike" not in app.query_params
+    assert shown(app) == expected(rec, ["t0"])
+
+
+def test_a_bad_variety_in_the_link_warns_and_shows_the_plain_list(rec):
+    app = open_with("pages/search.py", track="t0", variety="abc")
+    assert not app.exception
+    assert "variety “abc” is not a number from 0 to 1" in warnings(app)
+    assert shown(app) == expected(rec, ["t0"]) and "variety" not in app.query_params
+
+
+def test_a_set_link_opens_the_set_and_its_ten_songs(rec):
+    app = open_with("pages/playlist.py", set="t0,t1")
+    assert not app.exception
+    assert app.multiselect[0].value == ["t0", "t1"]
+    assert shown(app) == expected(rec, ["t0", "t1"]) and len(shown(app)) == 10
+    assert not {"Blinding Lights", "Song t1"} & set(shown(app))
+    app.multiselect[0].unselect("t1").run()  # removing a song takes it out of the link
+    assert app.query_params["set"] == "t0" and shown(app) == expected(rec, ["t0"])
+
+
+def test_a_set_link_naming_an_unknown_song_says_which_and_keeps_the_rest(rec):
+    app = open_with("pages/playlist.py", set="t0,gone,t2")
+    assert not app.exception
+    assert "not in this catalogue (track_id “gone”)" in warnings(app)
+    assert app.multiselect[0].value == ["t0", "t2"] and app.query_params["set"] == "t0,t2"
+    assert len(shown(app)) == 10
+
+
+def test_a_set_link_over_the_cap_warns_and_keeps_the_first(rec):
+    given = [f"t{i}" for i in range(MAX_SET + 2)]
+    app = open_with("pages/playlist.py", set=",".join(given))
+    assert not app.exception
+    assert f"holds {MAX_SET + 2} songs; a set holds at most {MAX_SET}, so it keeps the first {MAX_SET}" in warnings(app)
+    assert app.multiselect[0].value == given[:MAX_SET] and app.query_params["set"] == ",".join(given[:MAX_SET])
+    assert shown(app) == expected(rec, given[:MAX_SET])
+
+
+def test_add_to_mini_playlist_puts_the_song_in_the_link_the_menu_carries(rec):
+    app = open_with("pages/search.py", track="t0", set="t5")
+    app.button(key=next(b.key for b in app.button if b.label == "Add to mini playlist")).click().run()
+    assert not app.exception
+    assert app.query_params["set"] == "t5,t0"
+    assert next(b for b in app.button if b.label == "Add to mini playlist").disabled  # already in it
+    links = {link.proto.label: link.proto.query_string for link in app.sidebar.get("page_link")}
+    assert "set=t5%2Ct0" in links["Mini playlist"]
+
+
+def test_the_mini_playlist_search_adds_to_the_link(rec):
+    app = open_with("pages/playlist.py")
+    assert "Add at least one song" in app.info[0].value
+    app.text_input[0].input("blinding").run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.query_params["set"] == "t0" and len(shown(app)) == 10
+
+
+def test_a_like_on_the_mini_playlist_refines_its_list(rec):
+    app = open_with("pages/playlist.py", set="t0,t1")
+    liked = ids_of(rec, shown(app))[3]
+    app.button(key=f"playlist-{index(rec, liked)}-like").click().run()
+    assert not app.exception
+    assert app.query_params["like"] == liked
+    assert shown(app) == expected(rec, ["t0", "t1"], like=[liked]) != expected(rec, ["t0", "t1"])
+
+
+def test_variety_follows_the_link_from_page_to_page(rec):
+    app = open_with("pages/search.py", track="t0")
+    app.slider(key="search-variety").set_value(0.5).run()
+    assert app.query_params["variety"] == "0.5"
+    app.switch_page("pages/playlist.py")
+    app.query_params["set"] = "t0,t1"
+    app.run()
+    assert app.slider(key="playlist-variety").value == 0.5
+    app.slider(key="playlist-variety").set_value(0.2).run()
+    assert shown(app) == expected(rec, ["t0", "t1"], variety=0.2)
+    app.switch_page("pages/search.py").run()
+    assert not app.exception
+    assert app.slider(key="search-variety").value == 0.2 and app.query_params["variety"] == "0.2"
+    assert shown(app) == expected(rec, ["t0"], variety=0.2)
