@@ -143,6 +143,15 @@ def projection_lock(path: Path):
     return _file_lock(path.with_name(path.name + ".lock"), False, "This map is being computed already.")
 
 
+def projection_under_way(path: Path) -> bool:
+    """Whether a process holds the lock of the map at `path` right now, computing it."""
+    try:
+        with projection_lock(path):
+            return False
+    except RecsysError:
+        return True
+
+
 def _array_digest(array: np.ndarray) -> str:
     """SHA-256 of an array's dtype, shape and bytes."""
     digest = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
@@ -167,12 +176,12 @@ def load(path: Path, ids: IdMap, data_digest: str, config: TrainConfig) -> tuple
             stored = {name: archive[name] for name in archive.files}
         problem = _mismatch(stored, ids, data_digest, config)
         if problem:
-            return None, f"Cached model {path.name} is stale ({problem})"
+            return None, f"The saved model is stale ({problem})"
         calibration = Calibration(tuple(stored["knots"].tolist()), tuple(stored["chances"].tolist()))
         embeddings = Embeddings(stored["track_emb"], stored["playlist_emb"], tuple(stored["loss_history"].tolist()),
                                 calibration)
     except Exception as err:  # any unreadable file is rebuilt, whatever broke it
-        return None, f"Cached model {path.name} is unreadable ({type(err).__name__})"
+        return None, f"The saved model is unreadable ({type(err).__name__})"
     return embeddings, ""
 
 

@@ -2,7 +2,10 @@
 neighbourhood a map keeps. The same picture every time for the same embeddings."""
 
 import os
+import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +25,26 @@ PRESERVED_QUERIES = 2_000
 PRESERVED_CHUNK = 256
 # openTSNE's default perplexity (about 30 effective neighbours per song), as bench/projection.py measured it.
 TSNE_PERPLEXITY = 30
+MAP_LOG = "map.log"  # beside the models: what the detached map processes printed
+PROJECTIONS = {"tsne": "t-SNE", "pca": "PCA"}  # best first: what the map shows once both are there
+
+
+@dataclass(frozen=True)
+class SongMap:
+    """A map of the songs: (T, 2) coordinates, and the share of each song's ten nearest that every
+    projection keeps (measured when the t-SNE map was stored; empty before), with PCA's variance share."""
+
+    coords: np.ndarray
+    kept: dict[str, float] = field(default_factory=dict)
+    variance: float | None = None
+
+
+class MapNotReady(Exception):
+    """The t-SNE map of the served model is not stored yet; `coming`: a process is making it now."""
+
+    def __init__(self, coming: bool):
+        super().__init__("The t-SNE map is not stored yet.")
+        self.coming = coming
 
 
 def map_sample(count: int, limit: int = MAP_POINTS, seed: int = 0) -> np.ndarray | None:
@@ -102,6 +125,42 @@ def store_map(embeddings_path: Path, vectors: np.ndarray) -> bool:
     return True
 
 
+def pca_map(vectors: np.ndarray) -> SongMap:
+    """The PCA map of `vectors` (T, d), with the share of variance it keeps."""
+    return SongMap(pca_2d(vectors), variance=explained_variance(vectors))
+
+
+def stored_map(embeddings_path: Path, vectors: np.ndarray) -> SongMap:
+    """The t-SNE map stored beside the model at `embeddings_path`; MapNotReady if there is none yet,
+    after starting the process that makes it (a page never waits two minutes for t-SNE)."""
+    stored = cache.load_projection(cache.projection_path(embeddings_path), vectors)
+    if stored is None:
+        raise MapNotReady(start_map(embeddings_path))
+    coords, kept = stored
+    return SongMap(coords, kept)
+
+
+def start_map(embeddings_path: Path) -> bool:
+    """Start `python -m recsys.projection` on the model at `embeddings_path` in a detached process,
+    unless one is making its map already; whether a map is on its way. A model that is not on disk
+    (served from memory) or a cache that takes no files has none coming."""
+    path = cache.projection_path(embeddings_path)
+    if cache.projection_under_way(path):
+        return True
+    if not embeddings_path.is_file():
+        return False
+    try:
+        log = open(embeddings_path.parent / MAP_LOG, "ab")
+    except OSError:
+        return False
+    with log:  # the child keeps its own copy of the descriptor
+        # Its own session: a server stopped with Ctrl-C leaves it to finish and store the map.
+        subprocess.Popen([sys.executable, "-m", "recsys.projection", str(embeddings_path)], stdin=subprocess.DEVNULL,
+                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    return True
+
+
 def explained_variance(vectors: np.ndarray) -> float:
     """The share (0–1) of the unit rows' total variance that the two `pca_2d` axes keep."""
     _, _, variances = _principal_axes(vectors)
@@ -134,9 +193,14 @@ def main(embeddings_path: str) -> int:
     """`python -m recsys.projection EMBEDDINGS.npz`: store the map of a model trained before maps
     were stored with it, at the lowest priority; exit 1 if another process is computing it."""
     os.nice(19)  # beside a server, its page runs come first
+    started = time.perf_counter()
     with np.load(embeddings_path, allow_pickle=False) as archive:
         track = archive["track_emb"]
-    return 0 if store_map(Path(embeddings_path), track) else 1
+    if not store_map(Path(embeddings_path), track):
+        return 1
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} map of {Path(embeddings_path).name} stored "
+          f"({len(track):,} songs, {time.perf_counter() - started:.0f} s)", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

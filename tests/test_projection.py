@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from recsys import cache
-from recsys.projection import (explained_variance, map_sample, neighbourhood_preservation, pca_2d,
-                               preservation_sample, store_map, tsne_2d)
+from recsys.projection import (MAP_LOG, MapNotReady, explained_variance, map_sample, neighbourhood_preservation,
+                               pca_2d, preservation_sample, start_map, store_map, stored_map, tsne_2d)
 
 E1, E2, E3 = np.eye(3)
 
@@ -156,3 +156,32 @@ def test_the_command_stores_the_map_of_a_model_trained_before_maps_were_kept(tmp
     subprocess.run([sys.executable, "-m", "recsys.projection", str(embeddings)], check=True, timeout=120)
     coords, _ = cache.load_projection(cache.projection_path(embeddings), vectors)
     np.testing.assert_array_equal(coords, tsne_2d(vectors))
+
+
+def test_start_map_makes_the_map_in_a_process_of_its_own_once(tmp_path):
+    import time
+
+    vectors = np.random.default_rng(8).standard_normal((30, 4)).astype(np.float32)
+    embeddings = tmp_path / "embeddings-aaaa-bbbb.npz"
+    assert not start_map(embeddings)  # no model on disk (served from memory): no map is coming
+    np.savez(embeddings, track_emb=vectors)
+    path = cache.projection_path(embeddings)
+    with cache.projection_lock(path):  # another process is making it: none is started
+        assert start_map(embeddings)
+        assert not (tmp_path / MAP_LOG).exists()
+    assert start_map(embeddings)
+    deadline = time.monotonic() + 120
+    while cache.load_projection(path, vectors) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    np.testing.assert_array_equal(stored_map(embeddings, vectors).coords, tsne_2d(vectors))
+    while cache.projection_under_way(path):  # the process has let go of the lock and written its line
+        time.sleep(0.1)
+    assert (tmp_path / MAP_LOG).read_text().count("stored") == 1
+
+
+def test_stored_map_says_whether_a_map_is_coming(tmp_path, monkeypatch):
+    vectors = np.random.default_rng(9).standard_normal((10, 4)).astype(np.float32)
+    monkeypatch.setattr("recsys.projection.start_map", lambda path: True)
+    with pytest.raises(MapNotReady) as pending:
+        stored_map(tmp_path / "embeddings-aaaa-bbbb.npz", vectors)
+    assert pending.value.coming

@@ -1,0 +1,170 @@
+"""The map page (pages/map.py): PCA until the t-SNE map is stored, then t-SNE with both projections'
+neighbourhood figures; demo mode's plain caption; a click makes the song current. AppTest, and one
+journey in Chromium on the shipped data."""
+
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from pages import map_coordinates
+from recsys import cache
+from recsys.charts import DEMO_MAP_CAPTION
+from tests.conftest import STORED_MAP_KEPT
+from tests.test_app import FAST, app_env, open_with  # noqa: F401  (app_env is a fixture)
+
+
+@pytest.fixture()
+def map_env(app_env, monkeypatch):  # noqa: F811
+    """app_env, with no process started for the t-SNE map (a test stores one itself) and no map
+    held over from another test in this process's cache."""
+    started = []
+    monkeypatch.setattr("recsys.projection.start_map", lambda path: started.append(path) or True)
+    map_coordinates.clear()
+    yield (*app_env, started)
+    map_coordinates.clear()
+
+
+def store_fake_map(data_path, cache_dir) -> np.ndarray:
+    """Store a map with known preservation figures for the served (trained) model; returns its coordinates."""
+    path = cache.cache_path(cache_dir, cache.file_digest(data_path), FAST)
+    with np.load(path, allow_pickle=False) as archive:
+        vectors = archive["track_emb"]
+    coords = np.random.default_rng(0).standard_normal((len(vectors), 2)).astype(np.float32)
+    cache.save_projection(cache.projection_path(path), vectors, coords, STORED_MAP_KEPT)
+    return coords
+
+
+def decoded(array) -> np.ndarray:
+    """A figure's array as plotly's JSON carries numbers: base64 with its dtype."""
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+
+
+def caption(app) -> str:
+    return next(c.value for c in app.caption if "Hover a point" in c.value or c.value == DEMO_MAP_CAPTION)
+
+
+def test_without_a_stored_map_the_page_shows_pca_and_says_a_better_one_is_coming(map_env):
+    app = open_with("pages/map.py")
+    assert not app.exception
+    assert "being made in the background (about two minutes)" in app.info[0].value
+    assert len(map_env[2]) == 1 and map_env[2][0].name.startswith("embeddings-")  # the computation was started
+    assert "principal component analysis" in caption(app)
+    assert not [control for control in app.get("button_group") if "Projection" in control.proto.label]
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "component 1"
+
+
+def test_a_stored_map_is_shown_by_default_with_both_projections_figures(map_env):
+    data_path, cache_dir, _ = map_env
+    open_with("pages/map.py")  # trains the model
+    coords = store_fake_map(data_path, cache_dir)
+    map_coordinates.clear()
+    app = open_with("pages/map.py")
+    assert not app.exception and not app.info[0].value.startswith("A better map")
+    assert "t-SNE keeps 55% of each song's ten nearest neighbours (PCA 8%)." in caption(app)
+    (projection,) = [control for control in app.get("button_group") if control.proto.label == "Projection"]
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    drawn = {int(row[0]): (x, y) for trace in spec["data"]
+             for row, x, y in zip(trace["customdata"], decoded(trace["x"]), decoded(trace["y"]))}
+    assert drawn[0] == pytest.approx(tuple(coords[0]))  # the stored map's place for the song
+
+
+def test_demo_mode_says_it_plainly_and_shows_the_best_map(map_env):
+    data_path, cache_dir, _ = map_env
+    open_with("pages/map.py")
+    store_fake_map(data_path, cache_dir)
+    map_coordinates.clear()
+    app = open_with("pages/map.py", demo="1")
+    assert caption(app) == DEMO_MAP_CAPTION
+    assert not [control for control in app.get("button_group") if control.proto.label == "Projection"]
+    words = " ".join(element.value for element in [*app.caption, *app.markdown, *app.info])
+    assert not re.search(r"PCA|t-SNE|component|variance", words)
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert not spec["layout"]["xaxis"].get("title", {}).get("text")
+
+
+def click(app, key: str, track: int):
+    """Send the run a plotly selection of the point naming local index `track` on chart `key`, as a click does."""
+    chart = next(chart for chart in app.get("plotly_chart") if chart.proto.id.endswith(key) or key in chart.proto.id)
+    states = app._tree.get_widget_states()
+    selection = {"selection": {"points": [{"customdata": [track]}], "point_indices": [0], "box": [], "lasso": []}}
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(selection)))
+    return app._run(states)
+
+
+def test_a_click_on_the_map_makes_that_song_current_and_shows_it_up_close(map_env):
+    app = open_with("pages/map.py")
+    assert "Click any point" in app.info[-1].value
+    click(app, "map", 0)
+    assert not app.exception
+    assert app.query_params["track"] == "t0"
+    assert app.subheader[0].value == "Blinding Lights by The Weeknd and its ten neighbours"
+    closeup = app.get("plotly_chart")[1].proto.spec
+    assert '"name":"this song"' in closeup and '"name":"its 10 neighbours"' in closeup
+    assert '"name":"this song"' not in app.get("plotly_chart")[0].proto.spec  # the big figure stays as it was
+    click(app, "map-closeup", 3)  # a song in the close-up
+    assert app.query_params["track"] == "t3"
+
+
+@pytest.fixture(scope="module")
+def map_url(trained_cache, tmp_path_factory):
+    """`streamlit run` on the shipped data with a briefly trained model and its map stored
+    (conftest's trained_cache, with STORED_MAP_KEPT), so no t-SNE process is started."""
+    from tests.conftest import own_copy, trained_app
+
+    folder = tmp_path_factory.mktemp("map")
+    own_copy(trained_cache, folder)
+    with pytest.MonkeyPatch.context() as monkeypatch, trained_app(folder, monkeypatch) as url:
+        yield url
+
+
+CHART_NAMES = "(n) => [...document.querySelectorAll('.js-plotly-plot')][n]._fullData.map(trace => trace.name)"
+
+
+def test_a_click_on_the_map_shows_that_song_its_star_and_carries_it_to_the_other_pages(map_url, browser):
+    from tests.test_e2e import POINT_ON_SCREEN, SHAPE_OF_YOU
+
+    page = browser.new_context(viewport={"width": 1300, "height": 1400}).new_page()
+    page.goto(f"{map_url}map?track={SHAPE_OF_YOU}")
+    page.get_by_role("heading", name="Shape of You by Ed Sheeran and its ten neighbours").wait_for(timeout=120_000)
+    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
+    assert "this song" in page.evaluate(CHART_NAMES, 1)  # the star, in the close-up
+    assert page.get_by_text("t-SNE keeps 55%").count() == 1
+    page.wait_for_timeout(1000)
+    page.mouse.click(*page.evaluate(POINT_ON_SCREEN, 0.5))
+    page.wait_for_url(lambda address: f"track={SHAPE_OF_YOU}" not in address, timeout=30_000)
+    clicked = re.search(r"track=([^&]+)", page.url).group(1)
+    page.get_by_role("heading", name=re.compile("and its ten neighbours")).wait_for()
+    page.wait_for_function("() => !document.body.innerText.includes('Shape of You by Ed Sheeran and its')",
+                           timeout=30_000)
+    assert "this song" in page.evaluate(CHART_NAMES, 1)
+    menu = page.get_by_test_id("stSidebar").get_by_role("link", name="Find similar songs")
+    assert f"track={clicked}" in menu.get_attribute("href")
+    page.context.close()
+
+
+def test_the_closeup_zooms_to_the_song_and_its_neighbours_among_the_nearest_others():
+    from recsys.charts import CLOSEUP_POINTS, map_closeup
+    from tests.test_charts import MAP_TRACKS
+
+    coords = np.array([[0, 0], [1, 0], [0, 1], [9, 9], [0.5, 0.5], [5, 5], [0.2, 0.1], [8, 8]], dtype=np.float32)
+    figure = map_closeup(coords, MAP_TRACKS, current=0, neighbours=[1, 2])
+    names = {trace.name: sorted(int(row[0]) for row in trace.customdata) for trace in figure.data}
+    assert names == {"other songs": [4, 6], "its 2 neighbours": [1, 2], "this song": [0]}  # 3, 5, 7 lie outside
+    assert figure.data[-1].marker.symbol == "star"
+    low, high = figure.layout.xaxis.range
+    assert low < 0 and 1 < high < 3  # the neighbours' box, padded
+    assert CLOSEUP_POINTS < 1_000  # a click sends the close-up, not the catalogue
+
+
+def test_the_caption_gives_both_projections_figures_once_the_map_is_stored():
+    from recsys.charts import map_caption
+
+    kept = STORED_MAP_KEPT
+    assert map_caption("tsne", kept, 0.2) == "t-SNE keeps 55% of each song's ten nearest neighbours (PCA 8%)."
+    assert map_caption("pca", kept, 0.2) == "PCA keeps 8% of each song's ten nearest neighbours (t-SNE 55%)."
+    assert "keep 20% of the vectors' variation" in map_caption("pca", {}, 0.2)
