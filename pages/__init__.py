@@ -15,7 +15,12 @@ from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import Recommender, prepare
+from recsys.words import PLAIN_NAMES, plural
 
+
+# No page or page_icon icons: Streamlit fetches a Material icon favicon from Google, and the app
+# must make no request outside localhost. The menu's icons come with Streamlit's own font.
+PAGE_SETUP = {"page_title": "Song recommender", "layout": "wide"}
 
 # The pages, in menu order: (file, title, icon). The first is the home page.
 MENU = (
@@ -37,7 +42,11 @@ def menu() -> None:
     The links carry the URL's state (URL_STATE), so another page opens on the same song. They sit
     in a placeholder that write_url redraws: a page sets `?track=` after the menu is drawn (the
     search page, once the search has run), and often ends in st.stop(), after which nothing can
-    be drawn, so the menu cannot wait for the end of the run."""
+    be drawn, so the menu cannot wait for the end of the run.
+
+    It sets the page up too, for the same reason: a page run without streamlit_app.py would
+    otherwise be drawn narrow."""
+    st.set_page_config(**PAGE_SETUP)
     st.session_state[MENU_SLOT] = (_this_run(), st.sidebar.empty())
     _draw_menu()
     st.sidebar.divider()
@@ -48,7 +57,25 @@ def _draw_menu() -> None:
     run, slot = st.session_state.get(MENU_SLOT, (None, None))
     if run is not _this_run():  # a callback, before this run's menu: the page draws it with the change
         return
-    carried = {name: st.query_params[name] for name in URL_STATE if name in st.query_params}
+    _fill_menu(slot)
+
+
+def redraw_menu() -> None:
+    """Redraw the menu from a fragment (the map's), on its every run: a click reruns only the
+    fragment, after the callback changed the URL, and the links must carry the change. Streamlit
+    keeps a place for a fragment's writes outside it only if the full run made them too."""
+    _, slot = st.session_state.get(MENU_SLOT, (None, None))
+    if slot is not None:
+        _fill_menu(slot)
+
+
+def carried_state() -> dict[str, str]:
+    """The URL's state (URL_STATE) as it is now: what every link the app draws carries."""
+    return {name: st.query_params[name] for name in URL_STATE if name in st.query_params}
+
+
+def _fill_menu(slot) -> None:
+    carried = carried_state()
     with slot.container():
         for path, title, icon in MENU:
             if not (in_demo() and path in DEMO_HIDES):
@@ -86,15 +113,14 @@ def not_in_demo() -> None:
     """Stop a page demo mode hides (Train, Evaluation, Data) with a plain word and a way back."""
     if in_demo():
         st.info("This page is about how the app is built, so the demo leaves it out.")
-        carried = {name: st.query_params[name] for name in URL_STATE if name in st.query_params}
-        st.page_link(MENU[0][0], label="Back to " + MENU[0][1], icon=MENU[0][2], query_params=carried)
+        st.page_link(MENU[0][0], label="Back to " + MENU[0][1], icon=MENU[0][2], query_params=carried_state())
         st.stop()
 
 
 # What a shared link keeps: the current song, demo mode, and the model and data this session
 # serves (absent: the installation's default), so a link reproduces the view for someone else.
 # A tuple others extend: the menu carries every name in it.
-URL_STATE = ("track", "demo", "model", "data", "like", "dislike", "fewer", "variety")
+URL_STATE = ("track", "demo", "model", "data", "like", "dislike", "fewer", "variety", "set")
 SHIPPED = "shipped"  # ?data=shipped: the shipped file, whatever the default
 
 
@@ -241,7 +267,7 @@ def operator_only(what: str) -> bool:
                     st.rerun()
                 left = access.MAX_ATTEMPTS - standing.failures
                 if left:
-                    st.error(f"That is not the operator password ({left} {'try' if left == 1 else 'tries'} left).")
+                    st.error(f"That is not the operator password ({plural(left, 'try', 'tries')} left).")
     if standing.locked_out:
         st.error("Too many wrong passwords in this session; the controls stay locked.")
     return False
@@ -312,12 +338,22 @@ def model_picker() -> None:
         configs.insert(0, current)  # not trained yet: the search page trains it
     st.session_state["model_served"] = current  # before the widget is drawn: it shows what is served
     st.sidebar.selectbox(
-        "Model served", configs, format_func=lambda config: config.label, key="model_served",
+        "Model served", configs, format_func=short_label, key="model_served",
         help="Every model trained on this data. The choice is this session's, kept in its link; "
              "the Train page trains another.",
         on_change=lambda: serve_in_session(st.session_state["model_served"]),  # before the page runs
         disabled="train_request" in st.session_state,  # a switch now would stop the training run
     )
+    st.sidebar.caption(current.label)  # in full: the box cuts what is wider than the sidebar
+
+
+def short_label(config: TrainConfig) -> str:
+    """The model's plain name and only the settings that differ from its preset ("Knowledge graph ·
+    3 epochs"): short enough for the sidebar's box, yet as distinct as the full label, which the
+    browser sends back to say which model was chosen."""
+    preset = TrainConfig.preset(config.model).label.split(" · ")
+    changed = [part for part in config.label.split(" · ")[1:] if part not in preset]
+    return " · ".join([PLAIN_NAMES[config.model], *changed])
 
 
 def training_status() -> None:
@@ -348,7 +384,7 @@ def latest_evaluation():
 def run_evaluation():
     """Evaluate every model on the current data with a progress bar, and save the report.
     Returns the per-seed results and "" or, if they could not be saved, why not."""
-    from recsys.evaluate import MODELS, ROWS_PER_MODEL, evaluate, report_path, write_report
+    from recsys.evaluate import MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path, write_report
 
     digest = data_digest()
     bar = st.progress(0.0, text="Loading songs…")
@@ -357,7 +393,7 @@ def run_evaluation():
 
     def report(row: dict) -> None:
         done.append(row)
-        bar.progress(len(done) / total, text=f"Seed {row['seed']}: {row['model']} measured")
+        bar.progress(len(done) / total, text=progress_line(row, EVALUATION_SEEDS))
 
     with cache.evaluation_lock(cache_dir()):  # four minutes of every core: one at a time
         results = evaluate(load_catalogue(data_path()), list(MODELS), EVALUATION_SEEDS, on_result=report)
@@ -377,12 +413,27 @@ def explainer(digest: str, _catalogue):
     return Explainer.build(_catalogue)
 
 
-@st.cache_resource(show_spinner="Projecting every song onto the map…", max_entries=4)
-def map_coordinates(digest: str, config: TrainConfig, _track_emb):
-    """The 2-D projection of the served model's song vectors (and the share of variance it keeps)."""
-    from recsys.projection import explained_variance, pca_2d
+@st.cache_resource(show_spinner="Projecting every song onto the map…", max_entries=8)
+def map_coordinates(digest: str, config: TrainConfig, projection: str, _track_emb):
+    """The served model's songs on a map (recsys.projection.SongMap): "pca", computed here, or
+    "tsne", read from beside the model. Until that is stored it raises MapNotReady, which is not
+    cached, so a later run finds the map the process it started has made."""
+    from recsys.projection import pca_map, stored_map
 
-    return pca_2d(_track_emb), explained_variance(_track_emb)
+    if projection == "pca":
+        return pca_map(_track_emb)
+    return stored_map(cache.cache_path(cache_dir(), digest, config), _track_emb)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def map_figure(digest: str, config: TrainConfig, projection: str, colour: str, axes: tuple[str, str], _coords,
+               _tracks):
+    """The map's big figure, built once per model, map and colouring (28k points take a second) and
+    the same object from click to click, so Streamlit need not send it again."""
+    from recsys.charts import embedding_map
+    from recsys.projection import map_sample
+
+    return embedding_map(_coords, _tracks, colour, None, [], map_sample(len(_tracks)), axes)
 
 
 # Streamlit's markdown links bare URLs, www. domains and e-mail addresses (GFM autolink literals) by

@@ -5,10 +5,24 @@ import os
 import streamlit as st
 
 from pages import (SHIPPED, cache_dir, data_name, data_path, data_report, default_data, escape_markdown, menu,
-                   not_in_demo, operator_only)
+                   not_in_demo, operator_only, write_url)
 from recsys import datasets
 from recsys.config import DEFAULT_DATA, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from recsys.errors import RecsysError
+
+BEFORE = "data-before"  # session state: (?data= value, name) of what was served before "Use this data"
+
+
+def use_upload(key: str) -> None:
+    """Serve the checked upload `key` to this session (only links that carry it serve it),
+    remembering what it served before. A callback: the whole run that follows shows the new file."""
+    st.session_state[BEFORE] = (st.query_params.get("data"), data_name())
+    write_url("data", key)
+
+
+def go_back() -> None:
+    write_url("data", st.session_state.pop(BEFORE)[0])
+
 
 menu()
 not_in_demo()
@@ -67,6 +81,9 @@ if catalogue.report.edges == 0:
     st.warning("No song in this file is in a playlist (every playlist_id is empty), so no model can learn "
                "from it. Add rows that place songs in playlists.")
     st.stop()
-if st.button("Use this data", type="primary"):
-    st.query_params["data"] = path.stem  # only links that carry it serve it
-    st.rerun()
+if path.stem == st.query_params.get("data"):  # chosen: say so, and offer the way back, in this same run
+    st.success(f"Done: the search page now serves {escape_markdown(upload.name)}.")
+    if BEFORE in st.session_state:
+        st.button(f"Go back to {escape_markdown(st.session_state[BEFORE][1])}", on_click=go_back)
+    st.stop()
+st.button("Use this data", type="primary", on_click=use_upload, args=(path.stem,))

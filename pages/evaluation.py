@@ -6,6 +6,16 @@ from pages import escape_markdown, latest_evaluation, menu, not_in_demo, operato
 from recsys.charts import METRIC_LABELS, MODEL_LABELS, metric_bars
 from recsys.errors import RecsysError
 from recsys.evaluate import VIEWS, summarise, summary_table
+from recsys.metrics import CAPPED
+
+# The figures in three tables, each of them no wider than a 1400-px window: in one, thirteen
+# columns needed twice that width.
+TABLES = {
+    "Finding the hidden songs": ("recall@10", CAPPED, "ndcg@10", "hit_rate@10", "auc"),
+    "What the lists hold": ("coverage@10", "genre_coherence", "distinct artists", "most from one album",
+                            "mean popularity"),
+    "How far apart the scores are": ("tie rate", "tie rate at 3 decimals", "score spread"),
+}
 
 menu()
 not_in_demo()
@@ -43,6 +53,14 @@ left, right = st.columns(2)
 view = left.radio("Scored as", VIEWS, horizontal=True, help="song → songs is how the search page recommends")
 subset = right.radio("Hidden songs", ("all", "warm", "cold"), horizontal=True,
                      help="cold: the song is in no other playlist, so only its sound, artist and album are known")
-st.dataframe(summary_table(summary, view, subset).rename(index=MODEL_LABELS, columns=METRIC_LABELS))
+tables = {title: summary_table(summary, view, subset, metrics) for title, metrics in TABLES.items()}
+tables = {title: table.loc[:, (table != "—").any()] for title, table in tables.items()}  # the figures measured
+for title, table in tables.items():
+    if not table.empty:
+        st.caption(title)
+        st.dataframe(table.rename(index=MODEL_LABELS, columns=METRIC_LABELS), width="stretch")
+if all(table.empty for table in tables.values()):
+    st.info("This evaluation has no figures for this view and these hidden songs: the lists as shown are "
+            "measured over all hidden songs, and an evaluation older than a view lacks it.")
 st.plotly_chart(metric_bars(summary, view, subset, ("recall@10", "ndcg@10", "hit_rate@10", "auc", "genre_coherence")),
                 key="metric-bars")

@@ -6,11 +6,13 @@ import streamlit as st
 
 from pages import current_song, demo_mode, escape_markdown, menu, model_picker, recommender, show_song
 from pages.widgets import (
-    feedback_summary, filter_controls, recommendation_list, song_actions, url_feedback, variety_slider,
+    add_to_set, feedback_summary, filter_controls, recommendation_list, set_room, song_actions, url_feedback,
+    variety_slider,
 )
 from recsys.charts import KEY_COLUMN, MODE_COLUMN, audio_radar, key_summary
 from recsys.errors import RecsysError
 from recsys.search import no_match_message
+from recsys.words import plural, short_title
 
 TYPING_PAUSE = "400ms"  # a page run costs a few hundred ms: wait for a real pause, not every letter
 
@@ -69,10 +71,11 @@ if demo:
     st.caption("Try a famous song:")
     for column, track in zip(cycle(st.columns(4)), famous):  # rows of four: titles stay readable
         song = catalogue.tracks.iloc[track]
-        column.button(escape_markdown(song.track_name), key=f"demo-{track}", on_click=choose, args=(catalogue, track),
-                      help=escape_markdown(f"{song.track_name} — {song.track_artist}"), width="stretch")
+        column.button(escape_markdown(short_title(song.track_name)), key=f"demo-{track}", on_click=choose,
+                      args=(catalogue, track), help=escape_markdown(f"{song.track_name} — {song.track_artist}"),
+                      width="stretch")
 else:
-    st.caption(f"{report.tracks:,} songs from {report.playlists:,} playlists · {rec.config.label}")
+    st.caption(f"{plural(report.tracks, 'song')} from {plural(report.playlists, 'playlist')} · {rec.config.label}")
 if report.repairs:
     # The lines name columns of the file, which may hold markdown.
     st.warning(escape_markdown("Data repaired while loading: " + "; ".join(report.lines()[1:]) + "."))
@@ -108,14 +111,13 @@ song = catalogue.tracks.iloc[track]
 filters = filter_controls(rec, "search", "the chosen song")
 feedback = url_feedback(rec, track, variety_slider("search"))
 table = rec.neighbours_table(track, k=10, filters=filters, feedback=feedback)
-heading = f"{len(table)} songs like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}"
+heading = f"{plural(len(table), 'song')} like {escape_markdown(song.track_name)} by {escape_markdown(song.track_artist)}"
 left, right = st.columns([3, 1.2], vertical_alignment="bottom")
 left.subheader(heading)
-if right.button("Add to mini playlist", icon=":material/playlist_add:", help="Collect songs on the Mini playlist page"):
-    seeds = st.session_state.setdefault("seeds", [])
-    if song.track_id not in seeds:
-        seeds.append(song.track_id)
-    st.toast(f"Added to the mini playlist ({len(seeds)} songs).")
+why_not = set_room(song.track_id)
+right.button("Add to mini playlist", icon=":material/playlist_add:", on_click=add_to_set, args=(song.track_id,),
+             disabled=why_not is not None,
+             help=why_not or "Collect songs on the Mini playlist page (the link carries them)")
 song_actions(rec, track, "chosen")
 feedback_summary(rec, feedback)
 if table.empty:
@@ -124,7 +126,7 @@ if table.empty:
 recommendation_list(rec, [track], table, f"Songs like {song.track_name}", key="search", feedback=feedback)
 
 st.subheader("How they sound")
-choices = {-1: f"The {len(table)} recommendations (mean)"} | {
+choices = {-1: f"The {plural(len(table), 'recommendation')} (mean)"} | {
     int(r.track): f"#{r.rank} {r.track_name} — {r.track_artist}" for r in table.itertuples()
 }
 compare = st.selectbox("Compare the chosen song with", options=list(choices), format_func=choices.get, key="compare")

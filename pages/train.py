@@ -1,6 +1,7 @@
 """Training page: choose a model and its settings, retrain on the current data, watch the loss fall."""
 
 import dataclasses
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -11,11 +12,19 @@ from recsys import cache, worker
 from recsys.charts import loss_chart
 from recsys.config import MODELS, TrainConfig
 from recsys.errors import RecsysError
+from recsys.words import plural
 
 DESCRIPTIONS = {
     "kg": "Knowledge-graph model (best measured): songs, playlists, artists, albums and genres in one "
           "graph; songs that share a playlist are pulled together.",
     "gcn-paper": "The report's recipe: a two-layer graph convolutional network on playlists and songs.",
+}
+# (min, max) of each setting's box: within what TrainConfig accepts (recsys.config; a test holds
+# them to it), and no wider than one run on a small server can sensibly take.
+BOUNDS = {
+    "epochs": (1, 2000), "lr": (1e-5, 1.0), "seed": (0, 2**31 - 1), "out_dim": (1, 512), "layers": (1, 6),
+    "temperature": (0.1, 100.0), "hidden_dim": (1, 1024), "dropout": (0.0, 0.95), "negatives_per_positive": (1, 20),
+    "holdout": (0.0, 0.5),
 }
 
 menu()
@@ -33,25 +42,30 @@ shown = request or st.session_state.get("train_typed") or current
 model = st.radio("Model", MODELS, index=MODELS.index(shown.model), format_func=DESCRIPTIONS.get, disabled=locked)
 start_from = shown if shown.model == model else TrainConfig.preset(model)
 
+
+def number_box(column, label: str, name: str, config: TrainConfig, **options):
+    """A number box for the training setting `name`, within BOUNDS, prefilled from `config`."""
+    return column.number_input(label, *BOUNDS[name], getattr(config, name), **options)
+
+
 with st.form("train"):
     left, middle, right = st.columns(3)
+    setting = partial(number_box, config=start_from, disabled=locked)
     settings = {
-        "epochs": left.number_input("Epochs", 1, 2000, start_from.epochs, disabled=locked),
-        "lr": left.number_input("Learning rate", 1e-5, 1.0, start_from.lr, format="%.4f", disabled=locked),
-        "seed": left.number_input("Seed", 0, 2**31 - 1, start_from.seed, disabled=locked),
-        "out_dim": middle.number_input("Embedding dimension" + (" per layer" if model == "kg" else ""),
-                                       1, 512, start_from.out_dim, disabled=locked),
+        "epochs": setting(left, "Epochs", "epochs"),
+        "lr": setting(left, "Learning rate", "lr", format="%.4f"),
+        "seed": setting(left, "Seed", "seed"),
+        "out_dim": setting(middle, "Embedding dimension" + (" per layer" if model == "kg" else ""), "out_dim"),
     }
     if model == "kg":
-        settings["layers"] = middle.number_input("Propagation layers", 1, 6, start_from.layers, disabled=locked)
-        settings["temperature"] = right.number_input("Temperature", 0.1, 100.0, start_from.temperature, disabled=locked)
+        settings["layers"] = setting(middle, "Propagation layers", "layers")
+        settings["temperature"] = setting(right, "Temperature", "temperature")
     else:
-        settings["hidden_dim"] = middle.number_input("Hidden dimension", 1, 1024, start_from.hidden_dim, disabled=locked)
-        settings["dropout"] = right.number_input("Dropout", 0.0, 0.95, start_from.dropout, step=0.05, disabled=locked)
-        settings["negatives_per_positive"] = right.number_input(
-            "Negatives per positive", 1, 20, start_from.negatives_per_positive, disabled=locked)
-    settings["holdout"] = left.number_input(
-        "Validation share", 0.0, 0.5, start_from.holdout, step=0.05, disabled=locked,
+        settings["hidden_dim"] = setting(middle, "Hidden dimension", "hidden_dim")
+        settings["dropout"] = setting(right, "Dropout", "dropout", step=0.05)
+        settings["negatives_per_positive"] = setting(right, "Negatives per positive", "negatives_per_positive")
+    settings["holdout"] = setting(
+        left, "Validation share", "holdout", step=0.05,
         help="Share of each playlist's songs kept out of training; Recall@10 on them is plotted after every "
              "epoch. The model then learns from the rest. 0 learns from every song and plots the loss only.")
     start = st.form_submit_button("Start training", type="primary", disabled=locked)
@@ -114,7 +128,7 @@ kind, detail = st.session_state.get("train_outcome", (None, None))
 if kind == "done":
     losses, recalls = detail
     validation = f", validation Recall@10 {recalls[-1]:.3f}" if recalls else ""
-    st.success(f"Trained {len(losses)} epochs; final loss {losses[-1]:.4f}{validation}. "
+    st.success(f"Trained {plural(len(losses), 'epoch')}; final loss {losses[-1]:.4f}{validation}. "
                "This session now serves it, and so does its link; everyone else keeps the default.")
     st.plotly_chart(loss_chart(losses, recalls=recalls), key="loss-final")
 elif kind == "stopped":

@@ -17,6 +17,7 @@ from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save, train_model
 from recsys.recommend import MAX_FEEDBACK, PER_ALBUM, PER_ARTIST, VARIETY_RANGE, Feedback, Filters
 from recsys.share import terminal_text
+from recsys.words import plural
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +53,7 @@ def cmd_train(args) -> int:
         # The shell is the operator's: what it trains becomes the installation's default.
         embeddings = train_and_save(catalogue, cache.file_digest(args.data), args.cache_dir, config, _say, _progress,
                                     serve=True)
-    print(f"final loss {embeddings.loss_history[-1]:.4f} after {config.epochs} epochs")
+    print(f"final loss {embeddings.loss_history[-1]:.4f} after {plural(config.epochs, 'epoch')}")
     return 0
 
 
@@ -173,7 +174,7 @@ def cmd_synth(args) -> int:
         raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
     started = time.perf_counter()
     rows = write_synthetic(out, args.tracks, args.playlists, args.mean_length, args.seed)
-    print(f"wrote {out}: {rows:,} rows, {args.tracks:,} tracks, {args.playlists:,} playlists "
+    print(f"wrote {out}: {plural(rows, 'row')}, {plural(args.tracks, 'track')}, {plural(args.playlists, 'playlist')} "
           f"({time.perf_counter() - started:.1f} s)")
     return 0
 

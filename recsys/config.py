@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from recsys.errors import RecsysError
+from recsys.words import plural
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data" / "spotify_songs.csv"
@@ -87,7 +88,7 @@ class TrainConfig:
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
             raise RecsysError(
-                f"Invalid training setting(s): {', '.join(f'{n}={getattr(self, n)!r}' for n in bad)}. "
+                f"Invalid training {'setting' if len(bad) == 1 else 'settings'}: {', '.join(f'{n}={getattr(self, n)!r}' for n in bad)}. "
                 f"Use a model from {', '.join(MODELS)}, epochs ≥ 1, 0 < lr ≤ 1, dimensions and layers ≥ 1, "
                 "0 ≤ dropout < 1, negatives per positive ≥ 1, temperature > 0, 0 ≤ holdout ≤ 0.5 and seed ≥ 0."
             )
@@ -100,7 +101,7 @@ class TrainConfig:
     @property
     def label(self) -> str:
         """One line for people: which model, and the settings one is most likely to have changed."""
-        parts = [MODEL_NAMES[self.model], f"{self.epochs} epochs", f"lr {self.lr:g}", f"seed {self.seed}"]
+        parts = [MODEL_NAMES[self.model], plural(self.epochs, "epoch"), f"lr {self.lr:g}", f"seed {self.seed}"]
         if self.holdout:
             parts.append(f"{self.holdout:.0%} held out")
         # Any other setting that differs from the preset, so no two models share a label: the

@@ -17,6 +17,7 @@ import pyarrow.csv
 
 from recsys.config import AUDIO_FEATURES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from recsys.errors import RecsysError
+from recsys.words import word_for
 
 TEXT_COLUMNS = tuple(c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c not in AUDIO_FEATURES)
 DELIMITERS = (",", ";", "\t", "|")
@@ -124,7 +125,7 @@ def _header(path: Path, first_line: str, delimiter: str) -> list[str]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise RecsysError(
-            f"{path}: missing required column(s): {', '.join(missing)}. The first row must be a header naming "
+            f"{path}: missing required {word_for(len(missing), 'column')}: {', '.join(missing)}. The first row must be a header naming "
             f"{', '.join(REQUIRED_COLUMNS)}; this file's header has: {', '.join(header[:12])[:300]}"
             f"{', …' if len(header) > 12 else ''}."
         )

@@ -21,6 +21,7 @@ from recsys.metrics import CAPPED, genre_coherence, list_metrics, ranking_metric
 from recsys.embeddings import sound_vectors
 from recsys.recommend import Filters, Groups, pick, sound_bonus
 from recsys.split import Split, holdout_split
+from recsys.words import PLAIN_NAMES, word_for
 
 MODELS: dict[str, Callable[[], Model]] = {
     "random": Random,
@@ -52,7 +53,7 @@ def evaluate(catalogue: Catalogue, names: list[str], seeds: list[int], on_result
     """One row per (seed, model, view, subset) with every metric; `on_result(row)` as each lands."""
     unknown = [name for name in names if name not in MODELS]
     if unknown:
-        raise RecsysError(f"Unknown model(s): {', '.join(unknown)}. Choose from: {', '.join(MODELS)}.")
+        raise RecsysError(f"Unknown {word_for(len(unknown), 'model')}: {', '.join(unknown)}. Choose from: {', '.join(MODELS)}.")
     rows = []
     for seed in seeds:
         task = EvaluationTask(catalogue, holdout_split(catalogue, seed), seed)
@@ -62,6 +63,11 @@ def evaluate(catalogue: Catalogue, names: list[str], seeds: list[int], on_result
                 if on_result:
                     on_result(row)
     return pd.DataFrame(rows)
+
+
+def progress_line(row: dict, seeds: list[int]) -> str:
+    """What a progress bar says once `row` has landed: "Knowledge graph, seed 1 of 3: done"."""
+    return f"{PLAIN_NAMES[row['model']]}, seed {seeds.index(row['seed']) + 1} of {len(seeds)}: done"
 
 
 class EvaluationTask:

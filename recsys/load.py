@@ -18,6 +18,7 @@ from recsys.csvfile import DELIMITER_NAMES, read_csv
 from recsys.entities import TrackLabels, codes, names_of, song_codes
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
+from recsys.words import plural, word_for
 
 # Spotify's documented ranges. A value outside one is an error in the file, so it is treated like a
 # missing value (imputed and reported) rather than stretching the 0–1 scaling of every other song.
@@ -52,24 +53,25 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         out = [
-            f"{self.rows:,} rows → {self.tracks:,} tracks, {self.playlists:,} playlists, "
-            f"{self.edges:,} playlist–track edges, {self.cold_start_tracks:,} tracks in no playlist"
+            f"{plural(self.rows, 'row')} → {plural(self.tracks, 'track')}, {plural(self.playlists, 'playlist')}, "
+            f"{plural(self.edges, 'playlist–track edge')}, {plural(self.cold_start_tracks, 'track')} in no playlist"
         ]
         if self.encoding != "UTF-8" or self.delimiter != ",":
             out.append(f"read as {self.encoding} text separated by {DELIMITER_NAMES[self.delimiter]}")
         if self.duplicate_rows:
-            out.append(f"{self.duplicate_rows:,} repeated (playlist, track) rows merged into one edge each")
+            out.append(f"{plural(self.duplicate_rows, 'repeated (playlist, track) row')} merged into one edge each")
         if self.dropped_rows:
-            out.append(f"{self.dropped_rows:,} rows without a track_id dropped")
+            out.append(f"{plural(self.dropped_rows, 'row')} without a track_id dropped")
         for name, (count, rows) in self.imputed.items():
-            out.append(f"{count:,} tracks had a missing or non-numeric {name} ({_rows(rows)}); used the column median")
+            out.append(f"{plural(count, 'track')} had a missing or non-numeric {name} ({_rows(rows)}); used the column median")
         for name, (count, rows) in self.out_of_range.items():
-            out.append(f"{count:,} tracks had a {name} outside {_range(name)} ({_rows(rows)}); used the column median")
+            out.append(f"{plural(count, 'track')} had a {name} outside {_range(name)} ({_rows(rows)}); used the column median")
         if self.conflicting[0]:
-            out.append(f"{self.conflicting[0]:,} track_ids have rows that disagree on title, artist or album "
+            have = "has" if self.conflicting[0] == 1 else "have"
+            out.append(f"{plural(self.conflicting[0], 'track_id')} {have} rows that disagree on title, artist or album "
                        f"({_rows(self.conflicting[1])}); each track keeps its first row's")
         if self.extra_columns:
-            out.append(f"column(s) not used: {', '.join(self.extra_columns[:10])}")
+            out.append(f"{word_for(len(self.extra_columns), 'column')} not used: {', '.join(self.extra_columns[:10])}")
         return out
 
     @property
@@ -225,7 +227,7 @@ def _check_usable(path: Path, absent: pd.DataFrame, outside: pd.DataFrame, file_
     out_of_range = [name for name in AUDIO_FEATURES if unusable[name].all() and outside[name].any()]
     problems = []
     if no_numbers:
-        problems.append(f"No usable numeric values in column(s): {', '.join(no_numbers)} "
+        problems.append(f"No usable numeric values in {word_for(len(no_numbers), 'column')}: {', '.join(no_numbers)} "
                         f"({_rows(file_rows.tolist())}). Fill them with numbers.")
     for name in out_of_range:
         problems.append(f"Every {name} given is out of range ({_rows(file_rows[outside[name].to_numpy()].tolist())}): "

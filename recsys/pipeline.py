@@ -204,7 +204,7 @@ def train_and_save(
         except OSError as err:
             raise NotSaved(f"Could not save the trained model in {Path(cache_dir)} ({err.strerror or err}).",
                            embeddings) from None
-        on_message(f"Saved the trained model to {path}.")
+        on_message("Trained the model and saved it.")  # the cache path is a digest: no help to a person
     return embeddings
 
 

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages import short_label
 from recsys import cache, datasets
-from recsys.charts import MODEL_LABELS
+from recsys.charts import METRIC_LABELS, MODEL_LABELS
 from recsys.config import AUDIO_FEATURES, TrainConfig
-from recsys.evaluate import MODELS
+from recsys.evaluate import AS_SHOWN, MODELS, TABLE_METRICS
 from recsys.load import load_catalogue
 from recsys.pipeline import train_and_save
 from tests.conftest import write_songs_csv
@@ -206,7 +207,8 @@ def test_the_sidebar_switches_this_sessions_model_and_no_one_elses(app_env):
     other = dataclasses.replace(FAST, epochs=2)
     train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)
     picker = app.run().sidebar.selectbox[0]
-    assert picker.options == [other.label, FAST.label]  # newest first
+    assert picker.options == [short_label(other), short_label(FAST)]  # newest first
+    assert FAST.label in app.sidebar.caption[-1].value  # the served model's full name, under the box
     assert picker.value == FAST
     picker.set_value(other).run()
     assert not app.exception
@@ -260,6 +262,24 @@ def test_an_upload_that_loads_is_summarised_then_served_when_chosen(app_env, mon
     app.switch_page("pages/search.py").run()
     assert "30 songs from 3 playlists" in " ".join(c.value for c in app.caption)
     assert "spotify_songs.csv" in open_app("pages/data.py").text[0].value  # another visitor: the default
+
+
+def test_using_an_upload_says_done_with_its_name_and_offers_go_back_at_once(app_env, monkeypatch):
+    """Regression: after "Use this data" the upload section still offered the file as new, and
+    the way back showed only after a reload."""
+    path, _ = app_env
+    app = data_page(app_env, monkeypatch)
+    app.file_uploader[0].upload("my songs.csv", path.read_bytes(), "text/csv").run()
+    next(b for b in app.button if b.label == "Use this data").click().run()
+    assert not app.exception
+    assert app.text[0].value.startswith("my songs.csv")  # served now, in the same run
+    assert [s.value for s in app.success][-1] == "Done: the search page now serves my songs\\.csv."
+    assert not any(b.label == "Use this data" for b in app.button)
+    back = next(b for b in app.button if b.label.startswith("Go back to"))
+    assert back.label == "Go back to spotify\\_songs\\.csv"
+    back.click().run()
+    assert "data" not in app.query_params and app.text[0].value.startswith("spotify_songs.csv")
+    assert any(b.label == "Use this data" for b in app.button)  # the upload is on offer again
 
 
 def test_uploads_are_off_when_the_installation_sets_its_data(app_env):
@@ -325,6 +345,14 @@ def test_evaluation_page_runs_the_evaluation_and_shows_table_and_chart(app_env):
     assert len(app.get("plotly_chart")) == 1
     app.radio[1].set_value("cold").run()  # the toy's held-out songs are all cold-start songs
     assert not app.exception and app.dataframe[0].value.loc["random", "AUC"] != "—"
+    # Regression: thirteen columns in one table were clipped at 1400 px; every figure is still shown.
+    app.radio[1].set_value("all").run()  # song → songs over all hidden songs: every figure there is
+    shown = [column for frame in app.dataframe for column in frame.value.columns]
+    assert sorted(shown) == sorted(METRIC_LABELS.get(m, m) for m in TABLE_METRICS)
+    assert max(len(frame.value.columns) for frame in app.dataframe) <= 5
+    app.radio[0].set_value(AS_SHOWN).run()
+    app.radio[1].set_value("warm").run()  # the lists as shown are measured over all hidden songs only
+    assert not app.dataframe and "no figures" in app.info[-1].value
 
 
 # --- faults: a disk that refuses writes, damaged records -----------------------------------------
@@ -434,16 +462,13 @@ def test_demo_mode_explains_the_model_and_offers_famous_songs(app_env):
 
 
 def test_a_mini_playlist_gets_ten_songs_for_the_whole_set(app_env):
-    app = AppTest.from_file("../streamlit_app.py", default_timeout=60)
-    app.switch_page("pages/playlist.py")
-    app.session_state["seeds"] = ["t0", "t1", "gone"]  # "gone": a song no longer in the data is dropped
-    app.run()
+    app = open_with("pages/playlist.py", set="t0,t1,gone")  # "gone": a song no longer in the data is dropped
     assert not app.exception
     assert app.multiselect[0].value == ["t0", "t1"]
     table = app.dataframe[0].value
     assert len(table) == 10 and not {"Blinding Lights", "Song t1"} & set(table["track_name"])
     app.multiselect[0].unselect("t1").run()
-    assert app.session_state["seeds"] == ["t0"]
+    assert app.query_params["set"] == "t0"
 
 
 def test_songs_are_added_to_the_mini_playlist_from_the_search(app_env):
@@ -451,7 +476,7 @@ def test_songs_are_added_to_the_mini_playlist_from_the_search(app_env):
     assert "Add at least one song" in app.info[0].value
     app.text_input[0].input("blinding").run()
     app.button[0].click().run()
-    assert app.session_state["seeds"] == ["t0"]
+    assert app.query_params["set"] == "t0"
 
 
 def test_the_mini_playlist_search_offers_suggestions_when_nothing_matches(app_env):
@@ -460,13 +485,13 @@ def test_the_mini_playlist_search_offers_suggestions_when_nothing_matches(app_en
     assert app.warning[0].value == "No close match for “blinding lxxxxx”. Did you mean one of these?"
     assert app.button[0].label.startswith("＋ Blinding Lights — The Weeknd")
     app.button[0].click().run()
-    assert app.session_state["seeds"] == ["t0"]
+    assert app.query_params["set"] == "t0"
 
 
 def test_the_map_highlights_the_song_in_the_link_and_its_neighbours(app_env):
     app = open_with("pages/map.py", track="t0")
     assert not app.exception
-    spec = app.get("plotly_chart")[0].proto.spec
+    spec = app.get("plotly_chart")[1].proto.spec  # the close-up: the map itself stays the same from click to click
     assert '"name":"this song"' in spec and '"name":"its 10 neighbours"' in spec
     assert app.subheader[0].value == "Blinding Lights by The Weeknd and its ten neighbours"
 

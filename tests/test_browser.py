@@ -46,12 +46,12 @@ def test_names_that_look_like_html_or_markdown_show_literally_everywhere(tmp_pat
         heading = page.get_by_role("heading", name="10 songs like")
         heading.wait_for(timeout=60_000)
         page.get_by_text("How they sound").wait_for()
-        page.locator(".main-svg").first.wait_for()
+        page.locator(".js-plotly-plot .main-svg").last.wait_for()  # the radar: the evidence graphs are folded away
         page.get_by_text("About the data and the model").wait_for()  # the page's last element: its run is over
 
         assert heading.inner_text().startswith(f"10 songs like {MARKDOWN} by {IMG}")
         assert page.get_by_label("Which song?").input_value().startswith(f"{MARKDOWN} — {IMG}")  # the search result
-        assert f"column(s) not used: {MARKDOWN}" in page.get_by_test_id("stAlertContentWarning").inner_text()
+        assert f"column not used: {MARKDOWN}" in page.get_by_test_id("stAlertContentWarning").inner_text()
         legend = " ".join(page.locator(".legendtext").all_text_contents())
         assert MARKDOWN in legend  # the radar chart names the chosen song as it is written
         compare = page.get_by_label("Compare the chosen song with")

@@ -286,7 +286,7 @@ def test_an_absurd_duration_or_tempo_is_out_of_range_and_imputed_not_stretching_
     np.testing.assert_allclose(catalogue.features_raw[:, index], [values[1], *values])  # the median stands in
     np.testing.assert_allclose(catalogue.features[:, index], [0.5, 0.0, 0.5, 1.0])
     assert catalogue.report.out_of_range == {column: (1, [2])} and catalogue.report.repairs
-    assert f"1 tracks had a {column} outside {shown_range} (row 2); used the column median" in catalogue.report.lines()
+    assert f"1 track had a {column} outside {shown_range} (row 2); used the column median" in catalogue.report.lines()
 
 
 def test_a_column_whose_every_number_is_out_of_range_says_so_and_gives_the_range(make_csv):
@@ -304,7 +304,7 @@ def test_columns_without_numbers_and_columns_out_of_range_are_named_in_one_line(
                      {"track_id": "b", "liveness": "", "tempo": ""}])
     with pytest.raises(RecsysError) as caught:
         load_catalogue(path)
-    assert str(caught.value) == (f"{path}: No usable numeric values in column(s): liveness (rows 2, 3). Fill them "
+    assert str(caught.value) == (f"{path}: No usable numeric values in column: liveness (rows 2, 3). Fill them "
                                  "with numbers. Every tempo given is out of range (row 2): tempo runs from 0 to 300. "
                                  "Convert the column to that scale (it may use another, such as percent) and try "
                                  "again.")
@@ -398,7 +398,7 @@ def test_a_column_named_twice_is_a_duplicate_not_tempo_1(make_csv, repeat):
 def test_a_repeated_column_the_app_does_not_use_is_listed_once(make_csv):
     catalogue = load_catalogue(make_csv([{"track_id": "a"}], columns=COLUMNS + ("bonus", "bonus")))
     assert catalogue.report.extra_columns == ["bonus"]
-    assert "column(s) not used: bonus" in catalogue.report.lines()
+    assert "column not used: bonus" in catalogue.report.lines()
 
 
 def test_binary_garbage_is_a_recsys_error(tmp_path):
