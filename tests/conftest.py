@@ -4,13 +4,16 @@ import contextlib
 import csv
 import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 import torch
 
-from recsys.config import AUDIO_FEATURES, TrainConfig
+from recsys import cache
+from recsys.config import AUDIO_FEATURES, DEFAULT_DATA, TrainConfig
+from recsys.projection import MAP_LOG
 
 # The graphs here have a dozen nodes: one thread avoids thread start-up and contention costs that
 # otherwise make a 50-epoch run ten times slower on a busy 2-core machine.
@@ -168,6 +171,43 @@ def app_server(data: Path | None, cache_dir: Path, log: Path, monkeypatch):
     with streamlit_server(dict(os.environ), log) as (port, started):
         wait_for_port(port, deadline=started + 60)
         yield f"http://127.0.0.1:{port}/"
+
+
+# The default model's shape, trained briefly: the browser journeys need real songs, not a good model.
+E2E_CONFIG = TrainConfig(epochs=3)
+# The neighbourhood figures stored with the browser tests' map: measuring them takes longer than a fixture should.
+STORED_MAP_KEPT = {"pca": 0.08, "tsne": 0.55}
+
+
+@pytest.fixture(scope="session")
+def trained_cache(tmp_path_factory) -> Path:
+    """A cache folder holding E2E_CONFIG trained once on the shipped data, as the current model, with a
+    map stored beside it (its PCA picture, filed as the t-SNE map) so that no page starts the two-minute
+    t-SNE process. Each browser module serves its own copy (`own_copy`)."""
+    from recsys.pipeline import prepare
+    from recsys.projection import pca_2d
+
+    cache_dir = tmp_path_factory.mktemp("trained") / "cache"
+    vectors = prepare(DEFAULT_DATA, cache_dir, E2E_CONFIG).embeddings.track
+    cache.save_current_config(cache_dir, E2E_CONFIG)
+    path = cache.cache_path(cache_dir, cache.file_digest(DEFAULT_DATA), E2E_CONFIG)
+    cache.save_projection(cache.projection_path(path), vectors, pca_2d(vectors), STORED_MAP_KEPT)
+    return cache_dir
+
+
+def own_copy(trained_cache: Path, folder: Path) -> Path:
+    """A copy of `trained_cache` as `folder`/cache: what one module trains or uploads stays out of the others'."""
+    return Path(shutil.copytree(trained_cache, folder / "cache"))
+
+
+@contextlib.contextmanager
+def trained_app(folder: Path, monkeypatch, data: Path | None = DEFAULT_DATA):
+    """`app_server` on `folder`/cache (an `own_copy`), logging beside it; yields its URL. Fails at
+    teardown if a page started the t-SNE process there, which the stored map should have spared."""
+    cache_dir = folder / "cache"
+    with app_server(data, cache_dir, folder / "streamlit.log", monkeypatch) as url:
+        yield url
+    assert not (cache_dir / MAP_LOG).exists(), f"a page started the t-SNE process: see {cache_dir / MAP_LOG}"
 
 
 def nearest(vectors, query: int, k: int):

@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 
 from bench.bench import READY_TEXT
-from recsys import cache
-from recsys.config import DEFAULT_DATA, TrainConfig
-from recsys.pipeline import prepare
-from tests.conftest import app_server
+from tests.conftest import E2E_CONFIG, own_copy, trained_app
 
-# The default model's shape, trained briefly: the journeys need real songs, not a good model.
-E2E_CONFIG = TrainConfig(epochs=3)
 SHAPE_OF_YOU = "7qiZfU4dY1lWllzX7mPBI3"
 
 
@@ -86,6 +81,9 @@ def train_briefly(page, url: str, shot: Path | None = None) -> list[int]:
     epochs.wait_for(timeout=60_000)
     epochs.fill(str(SHORT_RUN))
     epochs.press("Tab")
+    share = page.get_by_role("spinbutton", name="Validation share")  # the served model used none: hold some out to plot Recall@10
+    share.fill("0.2")
+    share.press("Tab")
     page.get_by_role("button", name="Start training").click()
     seen = []
     while not page.get_by_text("final loss").is_visible():
@@ -99,13 +97,11 @@ def train_briefly(page, url: str, shot: Path | None = None) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def app_url(trained_cache, tmp_path_factory):
+    """The app on the shipped data, serving this module's copy of the briefly trained model."""
     folder = tmp_path_factory.mktemp("e2e")
-    cache_dir = folder / "cache"
-    prepare(DEFAULT_DATA, cache_dir, E2E_CONFIG)
-    cache.save_current_config(cache_dir, E2E_CONFIG)
-    with pytest.MonkeyPatch.context() as monkeypatch, \
-            app_server(DEFAULT_DATA, cache_dir, folder / "streamlit.log", monkeypatch) as url:
+    own_copy(trained_cache, folder)
+    with pytest.MonkeyPatch.context() as monkeypatch, trained_app(folder, monkeypatch) as url:
         yield url
 
 
@@ -156,11 +152,12 @@ def test_a_short_run_grows_the_loss_chart_and_is_served_to_its_link_alone(app_ur
     key = re.search(r"model=([0-9a-f]{16})", page.url).group(1)  # the trainer's link names the new model
     page.goto(f"{app_url}?model={key}")
     page.get_by_text(READY_TEXT).wait_for(timeout=120_000)
-    assert page.get_by_text("20% held out").count() == 1  # the page trains on four fifths of each playlist
+    assert page.get_by_test_id("stMain").get_by_text("20% held out").count() == 1  # the page trains on four fifths of each playlist
     other = browser.new_context().new_page()  # a second visitor, on the link without ?model=
     other.goto(app_url)
     other.get_by_text(READY_TEXT).wait_for(timeout=120_000)
-    assert other.get_by_text(E2E_CONFIG.label).count() == 1 and other.get_by_text("held out").count() == 0
+    main = other.get_by_test_id("stMain")  # the sidebar names the model served too
+    assert main.get_by_text(E2E_CONFIG.label).count() == 1 and other.get_by_text("held out").count() == 0
     other.context.close()
 
 

@@ -1,8 +1,7 @@
 """The search page on a 390×844 phone, in Chromium against `streamlit run` on the shipped data: the
 results' first columns fit unscrolled, the radar's labels stay inside it, no chart toolbar covers a
-legend. Saves docs/phone-search.png and docs/phone-why.png on the way."""
+legend. `docs/screenshots.py` takes phone-search.png and phone-why.png along the same journeys."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from tests.test_e2e import app_url, open_explanation, search  # noqa: F401 (app_url: the served app, a fixture)
 
 PHONE = {"width": 390, "height": 844}
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 FIRST_COLUMNS = 30 + 120 + 100 + 100  # rank, title, artist and match widths in recommendation_list
 
 # Each plotly chart's box, its radar axis labels' boxes, and its toolbar and legend boxes (null if none).
@@ -22,11 +20,34 @@ CHART_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plo
 })"""
 
 
+def phone_context(browser):
+    """A 390×844 phone's browser context: a mobile viewport, touch."""
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+
+
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     yield context.new_page()
     context.close()
+
+
+def phone_search(page, url: str, shot: Path | None = None) -> None:
+    """`search` on a phone, then scroll the results' table into view."""
+    search(page, url)
+    page.locator("[data-testid=stDataFrame]").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    if shot:
+        page.screenshot(path=shot)
+
+
+def phone_why(page, shot: Path | None = None) -> None:
+    """Open the first "why" panel and scroll its evidence graph into view."""
+    open_explanation(page)
+    page.locator("details[open] .js-plotly-plot").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    if shot:
+        page.screenshot(path=shot)
 
 
 def overlap(a, b) -> bool:
@@ -34,20 +55,12 @@ def overlap(a, b) -> bool:
 
 
 def test_on_a_phone_the_table_radar_and_evidence_fit_and_no_toolbar_covers_a_legend(app_url, phone):  # noqa: F811
-    search(phone, app_url)
-    table = phone.locator("[data-testid=stDataFrame]").first
-    table.scroll_into_view_if_needed()
-    phone.wait_for_timeout(1500)
-    DOCS.mkdir(exist_ok=True)
-    phone.screenshot(path=DOCS / "phone-search.png")
+    phone_search(phone, app_url)
     left, right, visible = phone.evaluate("""() => { const d = document.querySelector('[data-testid=stDataFrame]');
         const r = d.getBoundingClientRect(); return [r.left, r.right, d.querySelector('.dvn-scroller').clientWidth]; }""")
     # The grid draws on a canvas: its unscrolled part holds rank, title, artist and match if it is wide enough.
     assert 0 <= left and right <= PHONE["width"] and visible >= FIRST_COLUMNS
-    open_explanation(phone)
-    phone.locator("details[open] .js-plotly-plot").first.scroll_into_view_if_needed()
-    phone.wait_for_timeout(1000)
-    phone.screenshot(path=DOCS / "phone-why.png")
+    phone_why(phone)
     phone.get_by_role("heading", name="How they sound").scroll_into_view_if_needed()
     phone.wait_for_timeout(1000)
     charts = [chart for chart in phone.evaluate(CHART_BOXES) if chart["box"]]

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from bench.bench import READY_TEXT
+from pages import short_label
 from recsys import cache, worker
 from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.pipeline import prepare
-from tests.conftest import app_server, two_playlist_rows, write_songs_csv
+from tests.conftest import E2E_CONFIG, own_copy, trained_app, two_playlist_rows, write_songs_csv
 
 PASSWORD = "s3cret-operator"
-SERVED = TrainConfig(epochs=3)  # the installation's default model (test_e2e's E2E_CONFIG): real songs, briefly trained
+SERVED = E2E_CONFIG  # the installation's default model (conftest's trained_cache): real songs, briefly trained
 OTHER = TrainConfig(epochs=3, seed=1)  # a second model trained on the same data, for the operator to switch to
 BLINDING_LIGHTS = "0sf12qNH5qcw8qpgymFOqD"
 HEADING = "10 songs like Blinding Lights by The Weeknd"
@@ -33,17 +34,15 @@ class Installation:
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def shared(trained_cache, tmp_path_factory):
     """One server in shared mode on the installation's default data (RECSYS_DATA unset, so uploads
-    are on), with two models trained on it and the first the default."""
+    are on), with two models trained on it and the first (conftest's trained_cache) the default."""
     folder = tmp_path_factory.mktemp("shared")
-    cache_dir = folder / "cache"
-    for config in (SERVED, OTHER):
-        prepare(DEFAULT_DATA, cache_dir, config)
-    cache.save_current_config(cache_dir, SERVED)
+    cache_dir = own_copy(trained_cache, folder)
+    prepare(DEFAULT_DATA, cache_dir, OTHER)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("RECSYS_OPERATOR_PASSWORD", PASSWORD)
-        with app_server(None, cache_dir, folder / "streamlit.log", monkeypatch) as url:
+        with trained_app(folder, monkeypatch, data=None) as url:
             yield Installation(url, cache_dir)
 
 
@@ -101,7 +100,7 @@ def test_the_operators_model_and_data_stay_in_the_operators_link(shared, visitor
     a.get_by_role("link", name="Find similar songs").click()  # within the app: the session, unlocked, stays
     assert song_view(a, SERVED.label) == before  # one song, one model: one list, whoever asks
     a.get_by_role("combobox", name="Model served").click()
-    a.get_by_role("option", name=OTHER.label, exact=True).click()
+    a.get_by_role("option", name=short_label(OTHER), exact=True).click()
     a.wait_for_url(re.compile(rf"model={cache.config_key(OTHER)}"), timeout=WAIT)
     switched, _ = song_view(a, OTHER.label)
     assert len(switched) == 10 and switched != before[0]  # the other model recommends otherwise
