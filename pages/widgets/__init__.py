@@ -1,5 +1,6 @@
 """Parts several pages draw: the recommendation filters, the list of recommendations with its
-downloads, and the evidence behind each recommendation.
+downloads, the evidence behind each recommendation, a song's Listen and 👍 / 👎 buttons, and the
+URL state they keep (the likes and dislikes, the Variety, the mini playlist's set).
 
 A package, not a module beside the pages: Streamlit treats every .py file directly in pages/ as a
 page of its own when a page is the first request after the server starts.
