@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from bench.bench import QUERIES
-from bench.concurrency import REFUSED, crowd, expected_headings
+from bench.concurrency import HELD_OUT, REFUSED, crowd, expected_headings
 from recsys import cache
 from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.pipeline import prepare
@@ -41,6 +41,6 @@ def test_twenty_sessions_search_while_one_trains_and_a_second_run_is_refused(ser
     assert result.errors == []
     assert len(result.latencies) == 40 and result.while_training >= 20
     assert result.trained and result.refused.startswith(REFUSED)
-    trained = dataclasses.replace(SERVED, epochs=EPOCHS, holdout=0.2)  # the page validates on a fifth by default
+    trained = dataclasses.replace(SERVED, epochs=EPOCHS, holdout=HELD_OUT)  # the crowd's run validates on a fifth
     assert cache.load_current_config(cache_dir) == SERVED  # the run saved, served to its own link, not the default
     assert cache.trained_configs(cache_dir, cache.file_digest(data)) == [trained, SERVED]
