@@ -31,7 +31,7 @@ HOURS_AGO = 2 * 3600  # older than IN_USE_SECONDS and STRAY_SECONDS
 KILLED_WRITER = """
 import os, sys
 from pathlib import Path
-from recsys.cache import write_atomically
+from recsys.store import write_atomically
 
 def half_then_die(handle):
     handle.write(b"x" * int(sys.argv[2]))

@@ -1,19 +1,16 @@
-"""Save and load what the app keeps on disk: trained embeddings, keyed by the data file's bytes
-and the training config, and small JSON records (the model served, the data served, evaluations).
+"""The model registry on disk: trained embeddings keyed by the data file's bytes and the training
+config, the model served, the files kept beside a model (neighbour index, map), and the locks that
+let one training run, evaluation or map computation at a time.
 
-Embeddings, and a large catalogue's approximate-neighbour index beside them, are `.npz` archives
-read with `allow_pickle=False`, JSON records plain JSON: nothing in the cache can run code. Every
-file carries a format version and a SHA-256 of its content, and is written atomically (temporary
-file, then rename), so an interrupted run leaves either the old file or the new one, never half of one.
+Every file here is an `.npz` archive read without pickles or a checked JSON record, carries a
+format version and a SHA-256 of its content, and is written atomically (see recsys.store).
 """
 
 import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -25,28 +22,19 @@ from recsys.embeddings import Calibration, Embeddings
 from recsys.errors import RecsysError
 from recsys.ids import IdMap
 from recsys.recommend import SOUND_WEIGHT
+from recsys.store import array_digest, modified_time, read_arrays, read_record, write_atomically, write_record
+
+# Moved to recsys.store; still reachable as cache.<name> for the callers that say so until they move.
+from recsys.store import file_digest, file_in_the_way, writable  # noqa: F401
 
 # 2: a checksum over the arrays. 3: the kg model learns from year and popularity with another
 # loss, so its vectors from version 2 with the same settings are another model. 4: the score
 # scale (recsys.calibrate) is kept with the vectors. 5: with the sound weight it was fitted for.
 FORMAT_VERSION = 5
-RECORD_FORMAT_VERSION = 1  # of the JSON records
 CHECKED = ("track_ids", "playlist_ids", "track_emb", "playlist_emb", "loss_history", "knots", "chances")
 CURRENT_MODEL_FILE = "current-model.json"
 TRAINING_LOCK = "training.lock"
 EVALUATION_LOCK = "evaluation.lock"
-
-
-def file_digest(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as err:
-        raise RecsysError(f"Cannot read data file {path}: {err.strerror or err}.") from None
-    return digest.hexdigest()
 
 
 def config_json(config: TrainConfig) -> str:
@@ -89,8 +77,8 @@ def index_path(embeddings_path: Path) -> Path:
 
 def save_index(path: Path, vectors: np.ndarray, index: np.ndarray) -> None:
     """Write an index's bytes with a digest of the vectors it files, and their own, atomically."""
-    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(_array_digest(vectors)),
-              "index": index, "checksum": np.array(_array_digest(index))}
+    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(array_digest(vectors)),
+              "index": index, "checksum": np.array(array_digest(index))}
     write_atomically(path, lambda handle: np.savez(handle, **arrays))
 
 
@@ -98,11 +86,10 @@ def load_index(path: Path, vectors: np.ndarray) -> np.ndarray | None:
     """The stored index's bytes if they arrived intact and file exactly `vectors`, else None
     (missing, damaged, or left from vectors since retrained): the caller builds it again."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            stored = {name: archive[name] for name in archive.files}
+        stored = read_arrays(path)
         usable = (int(stored["format_version"]) == FORMAT_VERSION
-                  and str(stored["checksum"]) == _array_digest(stored["index"])
-                  and str(stored["vectors_digest"]) == _array_digest(vectors))
+                  and str(stored["checksum"]) == array_digest(stored["index"])
+                  and str(stored["vectors_digest"]) == array_digest(vectors))
     except Exception:  # any unreadable file is rebuilt, whatever broke it
         return None
     return stored["index"] if usable else None
@@ -116,9 +103,9 @@ def projection_path(embeddings_path: Path) -> Path:
 def save_projection(path: Path, vectors: np.ndarray, coords: np.ndarray, preservation: dict[str, float]) -> None:
     """Write a map's (T, 2) coordinates, with each projection's neighbourhood preservation and a
     digest of the vectors it maps, atomically."""
-    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(_array_digest(vectors)),
+    arrays = {"format_version": np.array(FORMAT_VERSION), "vectors_digest": np.array(array_digest(vectors)),
               "coords": np.asarray(coords, dtype=np.float32), "preservation": np.array(json.dumps(preservation))}
-    arrays["checksum"] = np.array(_array_digest(arrays["coords"]) + str(arrays["preservation"]))
+    arrays["checksum"] = np.array(array_digest(arrays["coords"]) + str(arrays["preservation"]))
     write_atomically(path, lambda handle: np.savez(handle, **arrays))
 
 
@@ -126,11 +113,10 @@ def load_projection(path: Path, vectors: np.ndarray) -> tuple[np.ndarray, dict[s
     """The stored map's (coordinates, preservation by projection) if it arrived intact and maps
     exactly `vectors`, else None (missing, damaged, or left from vectors since retrained)."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            stored = {name: archive[name] for name in archive.files}
+        stored = read_arrays(path)
         usable = (int(stored["format_version"]) == FORMAT_VERSION
-                  and str(stored["checksum"]) == _array_digest(stored["coords"]) + str(stored["preservation"])
-                  and str(stored["vectors_digest"]) == _array_digest(vectors)
+                  and str(stored["checksum"]) == array_digest(stored["coords"]) + str(stored["preservation"])
+                  and str(stored["vectors_digest"]) == array_digest(vectors)
                   and stored["coords"].shape == (len(vectors), 2))
         preservation = json.loads(str(stored["preservation"]))
     except Exception:  # any unreadable file is computed again, whatever broke it
@@ -152,13 +138,6 @@ def projection_under_way(path: Path) -> bool:
         return True
 
 
-def _array_digest(array: np.ndarray) -> str:
-    """SHA-256 of an array's dtype, shape and bytes."""
-    digest = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
-    digest.update(np.ascontiguousarray(array).data)
-    return digest.hexdigest()
-
-
 def _checksum(arrays: dict) -> str:
     """SHA-256 over the data arrays: what a damaged file that still unzips cannot match."""
     digest = hashlib.sha256()
@@ -172,8 +151,7 @@ def load(path: Path, ids: IdMap, data_digest: str, config: TrainConfig) -> tuple
     if not path.exists():
         return None, "No trained model for this data and configuration yet"
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            stored = {name: archive[name] for name in archive.files}
+        stored = read_arrays(path)
         problem = _mismatch(stored, ids, data_digest, config)
         if problem:
             return None, f"The saved model is stale ({problem})"
@@ -236,14 +214,6 @@ def _stored_config(path: Path) -> TrainConfig | None:
         return None
 
 
-def modified_time(path: Path) -> float:
-    """A file's modification time; 0 for one that is gone or unreadable."""
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 def save_current_config(cache_dir: str | Path, config: TrainConfig) -> None:
     """Record `config` as the installation's default: the model the CLI and every app session
     without `?model=` in its link serve from now on."""
@@ -265,46 +235,6 @@ def load_current_config(cache_dir: str | Path, on_problem: Callable[[str], None]
     if problem:
         on_problem(f"{problem}; serving the default model.")
     return TrainConfig()
-
-
-def write_record(path: Path, payload) -> None:
-    """`payload` as JSON with a format version and its SHA-256, written atomically."""
-    body = json.dumps(payload, sort_keys=True, allow_nan=False)
-    record = {"format_version": RECORD_FORMAT_VERSION, "sha256": _sha256(body), "payload": payload}
-    text = json.dumps(record, sort_keys=True, allow_nan=False).encode()
-    write_atomically(path, lambda handle: handle.write(text))
-
-
-def read_record(path: Path, what: str) -> tuple[object | None, str]:
-    """(payload, "") from a file write_record wrote; (None, "") if there is none; (None, why not)
-    if it cannot be trusted. `what` names the record in that message. An untrusted file is
-    removed, so it is reported once and written anew by whatever needs it next."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, ""
-    except (OSError, UnicodeDecodeError) as err:
-        return None, f"{what} ({path.name}) cannot be read ({getattr(err, 'strerror', None) or err})"
-    try:
-        record = json.loads(text)
-        version, payload = record["format_version"], record["payload"]
-        intact = record["sha256"] == _sha256(json.dumps(payload, sort_keys=True, allow_nan=False))
-    except (ValueError, KeyError, TypeError):
-        problem = "is not a file this app wrote"
-    else:
-        if version != RECORD_FORMAT_VERSION:
-            problem = "is from another version of the app"
-        elif not intact:
-            problem = "is damaged (its checksum does not match)"
-        else:
-            return payload, ""
-    with contextlib.suppress(OSError):  # a read-only folder: it stays, and is reported again
-        path.unlink()
-    return None, f"{what} ({path.name}) {problem}"
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def training_lock(cache_dir: str | Path, wait: bool = False):
@@ -351,63 +281,3 @@ def training_under_way(cache_dir: str | Path) -> bool:
             return False
     except RecsysError:
         return True
-
-
-def writable(cache_dir: str | Path) -> bool:
-    """Whether a model can be saved in `cache_dir` now: a read-only or full disk says no."""
-    return not write_problem(cache_dir)
-
-
-def write_problem(cache_dir: str | Path) -> str:
-    """Why no model can be saved in `cache_dir` now, or '' if one can: a file in the way, a folder
-    that cannot be created, a read-only or full disk."""
-    problem = folder_problem(cache_dir)
-    if problem:
-        return problem
-    try:
-        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".write-test.") as probe:
-            probe.write(bytes(1 << 16))  # a full disk accepts a new empty file, not its blocks
-            probe.flush()
-            os.fsync(probe.fileno())
-    except OSError as err:
-        return f"{cache_dir} cannot be written to ({err.strerror or err})"
-    return ""
-
-
-def folder_problem(cache_dir: str | Path) -> str:
-    """Why `cache_dir` is not a folder and cannot be made one, or '' once it is one (created if need be)."""
-    blocker = file_in_the_way(cache_dir)
-    if blocker is not None:
-        return f"{blocker} is a file, not a folder"
-    try:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        return f"the folder {cache_dir} cannot be created ({err.strerror or err})"
-    return ""
-
-
-def file_in_the_way(cache_dir: str | Path) -> Path | None:
-    """`cache_dir` itself, or the folder above it, where that is a file: no model can ever be saved
-    there, whatever the disk allows. None if there is none."""
-    for path in (Path(cache_dir), *Path(cache_dir).parents):
-        try:
-            if path.exists():
-                return None if path.is_dir() else path
-        except OSError:  # a folder we may not look into: creating the cache says why, if it fails
-            return None
-    return None
-
-
-def write_atomically(path: Path, write) -> None:
-    """Call write(handle) on a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    try:
-        with handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recsys import cache
+from recsys import cache, store
 from recsys.answers import Songs, answer, answer_line, match, read_lines
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS, TrainConfig
 from recsys.embeddings import playlist_vectors
@@ -51,7 +51,7 @@ def cmd_train(args) -> int:
         if distributed.world_size() > 1:
             _say(f"Training across {distributed.world_size()} processes, each on its share of every epoch's pairs.")
         # The shell is the operator's: what it trains becomes the installation's default.
-        embeddings = train_and_save(catalogue, cache.file_digest(args.data), args.cache_dir, config, _say, _progress,
+        embeddings = train_and_save(catalogue, store.file_digest(args.data), args.cache_dir, config, _say, _progress,
                                     serve=True)
     print(f"final loss {embeddings.loss_history[-1]:.4f} after {plural(config.epochs, 'epoch')}")
     return 0
@@ -107,7 +107,7 @@ def _recommend_batch(args) -> int:
     answers = [answer_line(recommender, songs, line, args.k, filters) for line in lines if line.strip()]
     text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in answers)
     try:
-        cache.write_atomically(out, lambda handle: handle.write(text.encode("utf-8")))
+        store.write_atomically(out, lambda handle: handle.write(text.encode("utf-8")))
     except OSError as err:
         raise RecsysError(f"Cannot write {out}: {err.strerror or err}; choose another --out.") from None
     failed = sum("error" in row for row in answers)
@@ -159,7 +159,7 @@ def cmd_evaluate(args) -> int:
         print(format_table(summary, view, "all") + "\n")
     for subset in ("warm", "cold"):
         print(format_table(summary, VIEWS[0], subset, ("recall@10", "ndcg@10", "hit_rate@10", "auc")) + "\n")
-    digest = cache.file_digest(args.data)
+    digest = store.file_digest(args.data)
     for path in filter(None, (args.out, report_path(args.cache_dir, digest))):
         write_report(path, results, args.seed, names)
         print(f"wrote {path}")
@@ -181,7 +181,7 @@ def cmd_synth(args) -> int:
 
 def cmd_serve_default(args) -> int:
     """Make a trained model the installation's default, or list the models to choose from."""
-    digest = cache.file_digest(args.data)
+    digest = store.file_digest(args.data)
     trained = cache.trained_configs(args.cache_dir, digest)
     if args.model is None:
         current = cache.load_current_config(args.cache_dir)
@@ -284,12 +284,12 @@ def _check_cache_dir(args, saving: bool = False) -> None:
 
     Otherwise the default folder is let through: on a read-only install, models are served from memory."""
     if saving:
-        problem = cache.write_problem(args.cache_dir)
+        problem = store.write_problem(args.cache_dir)
         if problem:
             raise RecsysError(f"Cannot save a model in {args.cache_dir}: {problem}. Give --cache-dir a folder you "
                               "can write to (or free some space); nothing was trained.")
     elif args.cache_dir != DEFAULT_CACHE_DIR:
-        problem = cache.folder_problem(args.cache_dir)
+        problem = store.folder_problem(args.cache_dir)
         if problem:
             raise RecsysError(f"--cache-dir {args.cache_dir}: {problem}. Give a folder, or a path where one can be "
                               "created.")

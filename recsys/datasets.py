@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from recsys.cache import file_digest, modified_time, read_record, write_atomically, write_record
+from recsys.store import file_digest, modified_time, read_record, write_atomically, write_record
 from recsys.errors import RecsysError
 from recsys.load import Catalogue, load_catalogue
 from recsys.worker import RUNS

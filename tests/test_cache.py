@@ -1,4 +1,4 @@
-"""recsys/cache.py: round trip, staleness, unreadable files, atomic writes, the current-model pointer."""
+"""recsys/cache.py: round trip, staleness, unreadable files, interrupted saves, the current-model pointer, the index."""
 
 import dataclasses
 import errno
@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recsys import cache
+from recsys import cache, store
 from recsys.config import TrainConfig
 from recsys.embeddings import Calibration, Embeddings
 from recsys.ids import IdMap
@@ -147,20 +147,6 @@ def test_crash_mid_write_keeps_the_previous_file_and_leaves_no_temp_file(saved, 
     np.testing.assert_array_equal(loaded.track, embeddings.track)
 
 
-def test_interrupt_mid_write_is_cleaned_up_too(tmp_path):
-    target = tmp_path / "file.bin"
-    target.write_bytes(b"old")
-
-    def interrupted(handle):
-        handle.write(b"new, but only ha")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        cache.write_atomically(target, interrupted)
-    assert target.read_bytes() == b"old"
-    assert leftovers(tmp_path) == []
-
-
 def test_save_replaces_an_older_file(saved):
     path, _ = saved
     newer = make_embeddings(seed=5)
@@ -195,13 +181,6 @@ def test_current_config_falls_back_to_the_default(tmp_path, settings):
                      ["The record of the model served names settings this version cannot use; serving the default model."])
 
 
-def test_a_record_round_trips(tmp_path):
-    payload = {"seeds": [0, 1], "figure": 0.1 + 0.2, "name": "Beyoncé <b>", "none": None}
-    cache.write_record(tmp_path / "r.json", payload)
-    assert cache.read_record(tmp_path / "r.json", "The record") == (payload, "")
-    assert cache.read_record(tmp_path / "missing.json", "The record") == (None, "")
-
-
 def _damage(path: Path, how: str) -> None:
     text = path.read_text()
     record = json.loads(text)
@@ -234,9 +213,9 @@ def test_an_untrusted_record_is_reported_once_then_set_aside(tmp_path, how, prob
 def test_a_disk_that_refuses_writes_is_not_writable_and_keeps_every_file(tmp_path, refuse_writes, code, saved):
     path, embeddings = saved
     cache.save_current_config(path.parent, CONFIG)
-    assert cache.writable(path.parent)
+    assert store.writable(path.parent)
     refuse_writes(path.parent, code)
-    assert not cache.writable(path.parent)
+    assert not store.writable(path.parent)
     for write in (lambda: cache.save(path, make_embeddings(seed=3), IDS, DIGEST, CONFIG),
                   lambda: cache.save_current_config(path.parent, TrainConfig(epochs=9))):
         with pytest.raises(OSError) as raised:
@@ -272,19 +251,6 @@ def test_a_process_killed_mid_write_leaves_the_previous_file(tmp_path, artefact)
     assert run.returncode == -signal.SIGKILL, run.stderr
     np.testing.assert_array_equal(cache.load(path, IDS, DIGEST, CONFIG)[0].track, make_embeddings().track)
     assert cache.load_current_config(tmp_path) == CONFIG
-
-
-def test_file_digest_is_the_sha256_of_the_bytes(tmp_path):
-    path = tmp_path / "data.csv"
-    path.write_bytes(b"abc")
-    assert cache.file_digest(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-
-
-def test_file_digest_of_a_missing_file_is_a_recsys_error(tmp_path):
-    from recsys.errors import RecsysError
-
-    with pytest.raises(RecsysError, match="Cannot read"):
-        cache.file_digest(tmp_path / "missing.csv")
 
 
 def test_trained_configs_lists_this_datas_readable_models_newest_first(tmp_path):

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from recsys import datasets
-from recsys.cache import write_record
+from recsys.store import write_record
 from recsys.errors import RecsysError
 from tests.conftest import two_playlist_rows, write_songs_csv
 
