@@ -1,29 +1,34 @@
-"""Command line: `python -m recsys train | recommend | export | evaluate | synth`."""
+"""Command line: `python -m recsys train | recommend | export | evaluate | serve-default | synth`.
 
-import argparse
+What each command does; its flags are read by recsys.cli_args.
+"""
+
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from recsys import cache, store
 from recsys.answers import Songs, answer, answer_line, match, read_lines
-from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS, TrainConfig
+from recsys.cli_args import SETTINGS, parser
+from recsys.config import DEFAULT_CACHE_DIR, TrainConfig
 from recsys.embeddings import playlist_vectors
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare, train_and_save, train_model
-from recsys.recommend import MAX_FEEDBACK, PER_ALBUM, PER_ARTIST, VARIETY_RANGE, Feedback, Filters
+from recsys.recommend import Feedback, Filters
 from recsys.share import terminal_text
 from recsys.words import plural
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
-        return args.command(args)
+        return COMMANDS[args.command](args)
     except RecsysError as err:
         _line(f"error: {err}", file=sys.stderr)  # "did you mean" errors quote names from the data
         return 2
@@ -51,7 +56,7 @@ def cmd_train(args) -> int:
         if distributed.world_size() > 1:
             _say(f"Training across {distributed.world_size()} processes, each on its share of every epoch's pairs.")
         # The shell is the operator's: what it trains becomes the installation's default.
-        embeddings = train_and_save(catalogue, store.file_digest(args.data), args.cache_dir, config, _say, _progress,
+        embeddings = train_and_save(catalogue, store.file_digest(args.data), args.cache_dir, config, _say, _progress(),
                                     serve=True)
     print(f"final loss {embeddings.loss_history[-1]:.4f} after {plural(config.epochs, 'epoch')}")
     return 0
@@ -63,7 +68,7 @@ def cmd_recommend(args) -> int:
     if args.out is not None:
         args.usage_error("--out goes with --batch IN.jsonl")
     _check_cache_dir(args)
-    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
+    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress())
     filters = Filters(per_artist=args.per_artist, per_album=args.per_album)
     feedback = _feedback(recommender, args)
     if args.json:
@@ -101,7 +106,7 @@ def _recommend_batch(args) -> int:
     if not out.parent.is_dir():
         raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
     _check_cache_dir(args)
-    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
+    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress())
     filters = Filters(per_artist=args.per_artist, per_album=args.per_album)
     songs = Songs.of(recommender.catalogue.tracks)
     answers = [answer_line(recommender, songs, line, args.k, filters) for line in lines if line.strip()]
@@ -122,7 +127,7 @@ def cmd_export(args) -> int:
     if not out.parent.is_dir():
         raise RecsysError(f"Folder {out.parent} does not exist; create it or choose another --out.")
     _check_cache_dir(args)
-    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress)
+    recommender = prepare(args.data, args.cache_dir, on_message=_say, on_epoch=_progress())
     ids, emb = recommender.catalogue.ids, recommender.embeddings
     try:
         with open(out, "wb") as handle:
@@ -200,82 +205,8 @@ def cmd_serve_default(args) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m recsys", description=__doc__)
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", type=Path, default=DEFAULT_DATA, help="songs CSV (default: the shipped file)")
-    common.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="where trained models are kept")
-
-    train = commands.add_parser("train", parents=[common], help="train a model and make it the installation's default")
-    train.add_argument("--model", choices=MODELS, default=MODELS[0],
-                       help="kg: the knowledge-graph model (default, best measured); gcn-paper: the report's recipe")
-    for dest, (flag, kind, text) in SETTINGS.items():
-        train.add_argument(f"--{flag.replace('_', '-')}", dest=dest, type=kind, help=f"{text} (default: the model's preset)")
-    train.set_defaults(command=cmd_train)
-
-    recommend = commands.add_parser("recommend", parents=[common],
-                                    help="songs most like the one a query finds, or for each line of a file")
-    asked = recommend.add_mutually_exclusive_group(required=True)
-    asked.add_argument("query", nargs="?", help='a title and/or artist, typos allowed, e.g. "blinding lites"')
-    asked.add_argument("--batch", metavar="IN.jsonl",
-                       help='a file of JSON lines, each {"query": "title artist"} or {"track_ids": ["…", …]}')
-    recommend.add_argument("--out", metavar="OUT.jsonl", help="with --batch: where the answers go, one line each")
-    recommend.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    recommend.add_argument("-k", type=int, default=10, choices=range(1, 101), metavar="K", help="how many (1–100)")
-    recommend.add_argument("--per-artist", type=_cap, default=PER_ARTIST, metavar="N",
-                           help=f"at most N songs by one artist (0: no cap; default {PER_ARTIST})")
-    recommend.add_argument("--per-album", type=_cap, default=PER_ALBUM, metavar="N",
-                           help=f"at most N songs from one album (0: no cap; default {PER_ALBUM})")
-    for flag, text in (("like", "more like this song (👍); repeat for more"),
-                       ("dislike", "less like this song, which leaves the list (👎); repeat for more"),
-                       ("fewer-by", "no songs by this song's artist; repeat for more")):
-        recommend.add_argument(f"--{flag}", action="append", default=[], metavar="TRACK_ID",
-                               help=f"{text} (at most {MAX_FEEDBACK})")
-    recommend.add_argument("--variety", type=_variety, default=0.0, metavar="X",
-                           help="trade similarity for variety, 0 (default: the plain ranking) to 1")
-    recommend.set_defaults(command=cmd_recommend, usage_error=recommend.error)
-
-    export = commands.add_parser("export", parents=[common], help="write the current embeddings to an .npz file")
-    export.add_argument("--out", required=True, help="output file, e.g. embeddings.npz")
-    export.set_defaults(command=cmd_export)
-    evaluate_ = commands.add_parser("evaluate", parents=[common], help="measure every model on held-out playlist tracks")
-    evaluate_.add_argument("--models", nargs="+", metavar="MODEL",
-                           help="models to compare (default: all; an unknown name lists the choices)")
-    evaluate_.add_argument("--seed", nargs="+", type=int, default=[0, 1, 2], metavar="N",
-                           help="one split and training run per seed (default: 0 1 2)")
-    evaluate_.add_argument("--out", help="also write every figure to this JSON file")
-    evaluate_.set_defaults(command=cmd_evaluate)
-
-    default = commands.add_parser("serve-default", parents=[common],
-                                  help="make a trained model what every app session serves unless its link names another")
-    default.add_argument("model", nargs="?", metavar="KEY",
-                         help="the model's key, as ?model= carries it; without one, list the models trained on the data")
-    default.set_defaults(command=cmd_serve_default)
-
-    synth = commands.add_parser("synth", help="write a synthetic songs file of any size, for benchmarks")
-    synth.add_argument("--tracks", type=int, required=True, help="songs in the catalogue")
-    synth.add_argument("--playlists", type=int, required=True, help="playlists")
-    synth.add_argument("--mean-length", type=float, default=50.0, help="mean playlist length before repeats merge")
-    synth.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same file")
-    synth.add_argument("--out", required=True, help="output CSV")
-    synth.set_defaults(command=cmd_synth)
-    return parser
-
-
-# Settings `train` can change on top of the chosen model's preset: TrainConfig field → (flag, type, help).
-SETTINGS = {
-    "epochs": ("epochs", int, "training epochs"),
-    "lr": ("lr", float, "Adam learning rate"),
-    "hidden_dim": ("hidden_dim", int, "gcn-paper: first GCN layer width"),
-    "out_dim": ("out_dim", int, "embedding width (kg: per layer)"),
-    "dropout": ("dropout", float, "gcn-paper: dropout"),
-    "negatives_per_positive": ("negatives", int, "gcn-paper: negatives per positive"),
-    "layers": ("layers", int, "kg: propagation layers"),
-    "temperature": ("temperature", float, "kg: sharpness of the song-song loss"),
-    "holdout": ("holdout", float, "share of each playlist's songs kept out to report validation Recall@10 per epoch"),
-    "seed": ("seed", int, "random seed"),
-}
+COMMANDS = {"train": cmd_train, "recommend": cmd_recommend, "export": cmd_export, "evaluate": cmd_evaluate,
+            "serve-default": cmd_serve_default, "synth": cmd_synth}
 
 
 def _check_cache_dir(args, saving: bool = False) -> None:
@@ -295,29 +226,6 @@ def _check_cache_dir(args, saving: bool = False) -> None:
                               "created.")
 
 
-def _cap(text: str) -> int:
-    """argparse type of --per-artist / --per-album: a whole number, 0 (no cap) or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is below 0; use 0 for no cap")
-    return value
-
-
-def _variety(text: str) -> float:
-    """argparse type of --variety: a number in VARIETY_RANGE."""
-    low, high = VARIETY_RANGE
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{value:g} is outside {low:g}–{high:g}")
-    return value
-
-
 def _line(text: str, file=None) -> None:
     """Print one line that may quote names from the data, which could hold terminal escapes."""
     print(terminal_text(text), file=file)
@@ -327,10 +235,20 @@ def _say(text: str) -> None:
     _line(text, file=sys.stderr)  # load reports quote the file's column names
 
 
-def _progress(epoch: int, epochs: int, loss: float, recall: float | None) -> None:
-    """A one-line text progress bar on stderr, redrawn each epoch."""
-    filled = round(30 * epoch / epochs)
-    end = "\n" if epoch == epochs else ""
-    validation = "" if recall is None else f" validation Recall@10 {recall:.4f}"
-    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] epoch {epoch}/{epochs} loss {loss:.4f}{validation}",
-          end=end, file=sys.stderr)
+def _progress() -> Callable[[int, int, float, float | None], None]:
+    """An `on_epoch` callback: a tqdm bar of the epochs on stderr, with the loss and, when a
+    hold-out measures it, validation Recall@10."""
+    bar = None
+
+    def on_epoch(epoch: int, epochs: int, loss: float, recall: float | None) -> None:
+        nonlocal bar
+        if bar is None or epoch <= bar.n:  # a first run, or another one after it
+            bar = tqdm(total=epochs, desc="training", file=sys.stderr, mininterval=0, miniters=1,
+                       bar_format="{desc} {bar:30} epoch {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}")
+        validation = "" if recall is None else f" validation Recall@10 {recall:.4f}"
+        bar.set_postfix_str(f"loss {loss:.4f}{validation}", refresh=False)
+        bar.update(epoch - bar.n)
+        if epoch == epochs:
+            bar.close()
+
+    return on_epoch
