@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from recsys import cache  # noqa: E402
-from recsys.charts import embedding_map  # noqa: E402
+from recsys.map_charts import embedding_map  # noqa: E402
 from recsys.config import DEFAULT_DATA, TrainConfig  # noqa: E402
 from recsys.explain import Explainer  # noqa: E402
 from recsys.graph import build_graph  # noqa: E402

@@ -430,7 +430,7 @@ def map_figure(digest: str, config: TrainConfig, projection: str, colour: str, a
                _tracks):
     """The map's big figure, built once per model, map and colouring (28k points take a second) and
     the same object from click to click, so Streamlit need not send it again."""
-    from recsys.charts import embedding_map
+    from recsys.map_charts import embedding_map
     from recsys.projection import map_sample
 
     return embedding_map(_coords, _tracks, colour, None, [], map_sample(len(_tracks)), axes)

@@ -11,7 +11,7 @@ from pages import (
     recommender, redraw_menu, show_song,
 )
 from pages.widgets import score_column
-from recsys.charts import DEMO_MAP_CAPTION, MAP_COLOURS, PCA_AXES, TSNE_AXES, map_caption, map_closeup
+from recsys.map_charts import DEMO_MAP_CAPTION, MAP_COLOURS, PCA_AXES, TSNE_AXES, map_caption, map_closeup
 from recsys.projection import PROJECTIONS, MapNotReady, map_sample
 from recsys.words import plural
 

@@ -12,7 +12,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from pages import map_coordinates
 from recsys import cache
-from recsys.charts import DEMO_MAP_CAPTION
+from recsys.map_charts import DEMO_MAP_CAPTION
 from tests.conftest import STORED_MAP_KEPT
 from tests.test_app import FAST, app_env, open_with  # noqa: F401  (app_env is a fixture)
 
@@ -148,8 +148,8 @@ def test_a_click_on_the_map_shows_that_song_its_star_and_carries_it_to_the_other
 
 
 def test_the_closeup_zooms_to_the_song_and_its_neighbours_among_the_nearest_others():
-    from recsys.charts import CLOSEUP_POINTS, map_closeup
-    from tests.test_charts import MAP_TRACKS
+    from recsys.map_charts import CLOSEUP_POINTS, map_closeup
+    from tests.test_map_charts import MAP_TRACKS
 
     coords = np.array([[0, 0], [1, 0], [0, 1], [9, 9], [0.5, 0.5], [5, 5], [0.2, 0.1], [8, 8]], dtype=np.float32)
     figure = map_closeup(coords, MAP_TRACKS, current=0, neighbours=[1, 2])
@@ -162,7 +162,7 @@ def test_the_closeup_zooms_to_the_song_and_its_neighbours_among_the_nearest_othe
 
 
 def test_the_caption_gives_both_projections_figures_once_the_map_is_stored():
-    from recsys.charts import map_caption
+    from recsys.map_charts import map_caption
 
     kept = STORED_MAP_KEPT
     assert map_caption("tsne", kept, 0.2) == "t-SNE keeps 55% of each song's ten nearest neighbours (PCA 8%)."
