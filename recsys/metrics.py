@@ -1,6 +1,7 @@
 """Ranking metrics for held-out playlist tracks: Recall, NDCG, HitRate, MRR @K, AUC, coverage."""
 
 import numpy as np
+import pandas as pd
 import torch
 from torch_geometric.metrics import (
     LinkPredCoverage, LinkPredHitRatio, LinkPredMetricCollection, LinkPredMRR, LinkPredNDCG, LinkPredRecall,
@@ -108,7 +109,8 @@ def auc(scores: torch.Tensor, exclude: np.ndarray, pos_row: np.ndarray, pos_col:
     `scores` (B, T) has -inf where `exclude` is True. One sort per row, then every positive's
     count of lower-scoring tracks comes from a batched searchsorted.
     """
-    rows, slot = _slots(pos_row)
+    rows = torch.from_numpy(pos_row)
+    slot = torch.from_numpy(pd.Series(pos_row).groupby(pos_row).cumcount().to_numpy(copy=True))  # its place in its row
     values = torch.full((scores.shape[0], int(slot.max()) + 1), float("nan"))  # (B, max positives)
     values[rows, slot] = scores[rows, torch.from_numpy(pos_col)]
     ordered = scores.sort(dim=1).values
@@ -129,13 +131,3 @@ def auc(scores: torch.Tensor, exclude: np.ndarray, pos_row: np.ndarray, pos_col:
 def genre_coherence(neighbours: np.ndarray, queries: np.ndarray, genres: np.ndarray) -> float:
     """Mean share of each query song's neighbours (Q, k) that have the query's genre."""
     return float((genres[neighbours] == genres[queries][:, None]).mean())
-
-
-def _slots(rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    """For entries grouped by row, each entry's position within its row: (rows, slot)."""
-    order = np.argsort(rows, kind="stable")
-    sorted_rows = rows[order]
-    starts = np.searchsorted(sorted_rows, sorted_rows, side="left")
-    slot = np.empty(len(rows), dtype=np.int64)
-    slot[order] = np.arange(len(rows)) - starts
-    return torch.from_numpy(rows), torch.from_numpy(slot)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from recsys.load import Catalogue
 
@@ -33,11 +34,9 @@ def holdout_split(catalogue: Catalogue, seed: int, fraction: float = TEST_FRACTI
     playlist, track = catalogue.edge_playlist, catalogue.edge_track
     size = np.bincount(playlist, minlength=catalogue.ids.num_playlists)  # (P,)
     held = np.where(size >= MIN_PLAYLIST_TRACKS, np.maximum(1, np.rint(fraction * size)), 0).astype(np.int64)
-    # A random rank of each edge within its playlist: sort by (playlist, random key).
-    order = np.lexsort((np.random.default_rng(seed).random(len(playlist)), playlist))
-    starts = np.concatenate([[0], np.cumsum(size)[:-1]])
-    rank = np.empty(len(playlist), dtype=np.int64)
-    rank[order] = np.arange(len(playlist)) - starts[playlist[order]]
+    # A random rank of each edge within its playlist: its random key's place among the playlist's (0 first).
+    key = pd.Series(np.random.default_rng(seed).random(len(playlist)))
+    rank = key.groupby(playlist).rank(method="first").to_numpy(dtype=np.int64) - 1
     test = rank < held[playlist]  # (E,)
     return Split(_with_edges(catalogue, ~test), playlist[test], track[test])
 
