@@ -3,8 +3,8 @@ clear "no match" for a query nothing resembles.
 
 Scoring every song per query would cost tens of milliseconds, so search runs in two stages: a
 trigram inverted index (over the UTF-8 bytes of normalised text, so character trigrams for the
-Latin titles most songs have) and a deletion index for short queries pick a few hundred
-candidates, and rapidfuzz scores only those by edit distance.
+Latin titles most songs have) and a deletion index for short queries (both in recsys.postings)
+pick a few hundred candidates, and rapidfuzz scores only those by edit distance.
 """
 
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA
 
 from recsys.entities import base_title, normalise, normalise_text
 from recsys.errors import RecsysError
+from recsys.postings import Deletions, Postings, trigram_codes
 
 MAX_QUERY_CHARS = 200
 TRIGRAM_CANDIDATES = 300  # songs sharing the most trigrams with the query, rescored by rapidfuzz
@@ -42,94 +43,6 @@ class Matches:
     def matched(self) -> bool:
         """Whether the best result is close enough to be what the person meant."""
         return len(self.scores) > 0 and self.scores[0] >= MATCH_SCORE
-
-
-def trigram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(text number, code) for every byte trigram of each space-padded UTF-8 text.
-
-    A code packs three bytes into one int, so the whole catalogue is indexed with a few NumPy
-    passes instead of a Python loop or a regex per string.
-    """
-    encoded = [f" {text} ".encode() for text in texts]
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    buffer = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.int64)
-    codes = (buffer[:-2] << 16) | (buffer[1:-1] << 8) | buffer[2:]  # (N-2,)
-    text = np.repeat(np.arange(len(encoded)), lengths)[:-2]
-    ends = np.cumsum(lengths)  # one past each text's last byte
-    inside = np.arange(len(codes)) + 3 <= ends[text]  # drop trigrams that straddle two texts
-    return text[inside], codes[inside]
-
-
-@dataclass(frozen=True)
-class Postings:
-    """key → track indices, as a sorted key array and CSR offsets."""
-
-    keys: np.ndarray
-    tracks: np.ndarray
-    offsets: np.ndarray  # tracks[offsets[k]:offsets[k+1]] hold keys[k]
-
-    @classmethod
-    def of(cls, keys: np.ndarray, tracks: np.ndarray, rank: np.ndarray | None = None) -> "Postings":
-        """Within a key, tracks in `rank` order ((T,) a permutation, e.g. best-known first), else by index."""
-        values = tracks if rank is None else rank[tracks]
-        pairs = _sorted_unique((keys.astype(np.int64) << 32) | values)  # by key, then value
-        first = np.flatnonzero(np.diff(pairs >> 32, prepend=-1))  # where each key's run starts
-        values = pairs & 0xFFFFFFFF
-        if rank is not None:
-            values = np.argsort(rank)[values]  # rank → track
-        return cls((pairs >> 32)[first], values, np.append(first, len(pairs)))
-
-    def sizes(self, slots: np.ndarray) -> np.ndarray:
-        return self.offsets[slots + 1] - self.offsets[slots]
-
-    def slots(self, keys: np.ndarray) -> np.ndarray:
-        """Where each of `keys` sits in `self.keys`; keys it lacks are left out."""
-        if len(self.keys) == 0:
-            return np.empty(0, dtype=np.int64)
-        slots = np.searchsorted(self.keys, keys).clip(max=len(self.keys) - 1)
-        return slots[self.keys[slots] == keys]
-
-    def gather(self, slots: np.ndarray, first: int | None = None) -> np.ndarray:
-        """The tracks of the keys at `slots` (only each one's `first` few, if given), concatenated."""
-        if len(slots) == 0:
-            return np.empty(0, dtype=np.int64)
-        ends = self.offsets[slots + 1] if first is None else np.minimum(self.offsets[slots + 1], self.offsets[slots] + first)
-        return np.concatenate([self.tracks[a:b] for a, b in zip(self.offsets[slots], ends)])
-
-
-@dataclass(frozen=True)
-class Deletions:
-    """Short names within one edit of a short query, found by hash lookups instead of a scan.
-
-    Each name is filed under itself and every way of deleting one of its letters (symmetric
-    delete, as SymSpell does): two strings one edit apart, of any kind, share such a key.
-    """
-
-    hashes: np.ndarray  # sorted uint64 hashes of the keys
-    names: np.ndarray  # (len(hashes),) the name each key was made from
-
-    @classmethod
-    def of(cls, names: list[str]) -> "Deletions":
-        short = [(position, name) for position, name in enumerate(names) if len(name) <= SHORT_QUERY + 1]
-        variants = [_one_deleted(name) for _, name in short]
-        owners = np.repeat([position for position, _ in short], [len(v) for v in variants]).astype(np.int64)
-        hashes = _hashes([key for keys in variants for key in keys])
-        order = np.argsort(hashes, kind="stable")
-        return cls(hashes[order], owners[order])
-
-    def near(self, text: str) -> np.ndarray:
-        """Positions of the names sharing a key with `text`: all those one edit away, some two."""
-        hashes = _hashes(_one_deleted(text))
-        low, high = np.searchsorted(self.hashes, hashes), np.searchsorted(self.hashes, hashes, side="right")
-        return np.unique(np.concatenate([self.names[a:b] for a, b in zip(low, high)]))
-
-
-def _one_deleted(text: str) -> list[str]:
-    return [text] + [text[:i] + text[i + 1:] for i in range(len(text))]
-
-
-def _hashes(keys: list[str]) -> np.ndarray:
-    return pd.util.hash_array(np.asarray(keys, dtype=object))
 
 
 @dataclass(frozen=True)
@@ -172,7 +85,7 @@ class SearchIndex:
         texts = (names.to_numpy(dtype=object) for names in (title, base, artist, last))
         return cls(*texts, pd.factorize(shown)[0], pd.factorize(base + "\x00" + artist)[0], popularity,
                    Postings.of(codes, tracks_of), Postings.of(code[present], np.tile(track, 4)[present], best_known),
-                   Deletions.of(uniques.tolist()))
+                   Deletions.of(uniques.tolist(), SHORT_QUERY + 1))
 
     def search(self, query: str, limit: int = 10) -> Matches:
         """Best matches first, one row per title–artist–album; empty if nothing shares enough letters.
@@ -247,12 +160,6 @@ def similarity(text: str, names: list[str]) -> np.ndarray:
 def _first_words(texts: np.ndarray, length: int) -> list[str]:
     """Each text cut after the word that reaches `length` - 1 characters: the words a query of that length could be."""
     return [text[:end] if (end := text.find(" ", length - 1)) >= 0 else text for text in texts]
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique by sorting: NumPy 2's hash-based unique is several times slower on ~1M ints."""
-    values = np.sort(values)
-    return values[np.diff(values, prepend=values[:1] - 1) != 0]
 
 
 def no_match_message(query: str) -> str:

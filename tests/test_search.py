@@ -8,7 +8,8 @@ from recsys.config import DEFAULT_DATA
 from recsys.entities import song_codes
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
-from recsys.search import SUGGESTIONS, Deletions, SearchIndex, clean_query, no_match_message, normalise
+from recsys.postings import Deletions
+from recsys.search import SHORT_QUERY, SUGGESTIONS, SearchIndex, clean_query, no_match_message, normalise
 
 SONGS = [  # (title, artist, album, popularity)
     ("Lights Up", "Harry Styles", "Fine Line", 70),
@@ -163,10 +164,10 @@ def test_a_short_title_one_typo_from_the_query_is_found_though_no_trigram_surviv
 
 def test_deletions_find_every_name_one_edit_away():
     names = ["love", "live", "lover", "glove", "dove", "night"]
-    near = Deletions.of(names).near("lvoe")
+    near = Deletions.of(names, SHORT_QUERY + 1).near("lvoe")
     assert {names[i] for i in near} >= {"love"}
     assert "night" not in {names[i] for i in near}
-    assert {names[i] for i in Deletions.of(names).near("love")} >= {"love", "live", "lover", "glove", "dove"}
+    assert {names[i] for i in Deletions.of(names, SHORT_QUERY + 1).near("love")} >= {"love", "live", "lover", "glove", "dove"}
 
 
 @pytest.mark.parametrize("query", [
