@@ -8,8 +8,7 @@ from recsys.config import DEFAULT_DATA
 from recsys.entities import song_codes
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
-from recsys.postings import Deletions
-from recsys.search import SHORT_QUERY, SUGGESTIONS, SearchIndex, clean_query, no_match_message, normalise
+from recsys.search import SUGGESTIONS, SearchIndex, clean_query, no_match_message, normalise
 
 SONGS = [  # (title, artist, album, popularity)
     ("Lights Up", "Harry Styles", "Fine Line", 70),
@@ -160,14 +159,6 @@ def test_a_short_title_one_typo_from_the_query_is_found_though_no_trigram_surviv
     for query in ("lvoe", "loev", "lve", "lovx", "loove"):  # swapped, swapped, dropped, replaced, added
         found = index.search(query)
         assert found.matched and found.tracks[0] == 0, query
-
-
-def test_deletions_find_every_name_one_edit_away():
-    names = ["love", "live", "lover", "glove", "dove", "night"]
-    near = Deletions.of(names, SHORT_QUERY + 1).near("lvoe")
-    assert {names[i] for i in near} >= {"love"}
-    assert "night" not in {names[i] for i in near}
-    assert {names[i] for i in Deletions.of(names, SHORT_QUERY + 1).near("love")} >= {"love", "live", "lover", "glove", "dove"}
 
 
 @pytest.mark.parametrize("query", [
