@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from recsys import cache  # noqa: E402
-from recsys.map_charts import embedding_map  # noqa: E402
 from recsys.config import DEFAULT_DATA, TrainConfig  # noqa: E402
 from recsys.explain import Explainer  # noqa: E402
 from recsys.graph import build_graph  # noqa: E402
 from recsys.load import load_catalogue  # noqa: E402
+from recsys.map_charts import embedding_map  # noqa: E402
 from recsys.pipeline import Recommender  # noqa: E402
 from recsys.projection import pca_2d  # noqa: E402
 from recsys.recommend import Filters  # noqa: E402
