@@ -1,14 +1,15 @@
 """Mini playlist page: collect a few songs, get ten songs that go with all of them, take the list away."""
 
+from functools import partial
+
 import streamlit as st
 
-from pages import escape_markdown, menu, model_picker, recommender
-from pages.widgets import (
-    add_to_set, feedback_summary, filter_controls, keep_in_set, recommendation_list, set_room, url_feedback, url_set,
-    variety_slider,
-)
-from recsys.errors import RecsysError
-from recsys.search import no_match_message
+from app_context import PLAYLIST_QUERY
+from pages import menu
+from pages.widgets.choosing import add_buttons, song_label
+from pages.widgets.recommendations import filter_controls, recommendation_list
+from pages.widgets.refine import add_to_set, feedback_summary, keep_in_set, url_feedback, url_set, variety_slider
+from pages.widgets.serving import model_picker, recommender
 from recsys.words import plural
 
 menu()
@@ -23,36 +24,17 @@ catalogue = rec.catalogue
 seeds = url_set(rec)
 
 
-def label(track_id: str) -> str:
-    """Title, artist and album: one song is often on several albums."""
-    song = catalogue.tracks.iloc[catalogue.ids.track_index([track_id])[0]]
-    return f"{song.track_name} — {song.track_artist} · {song.track_album_name}"
-
-
 def add(track_id: str) -> None:
     add_to_set(track_id)
-    st.session_state["playlist-query"] = ""
+    st.session_state[PLAYLIST_QUERY] = ""
 
 
 query = st.text_input("Add a song", placeholder="title or artist, e.g. dance monkey", max_chars=200,
-                      key="playlist-query")
+                      key=PLAYLIST_QUERY)
 if query.strip():
-    try:
-        found = rec.search(query)
-        matches = found.tracks[:5]
-        if not found.matched:
-            st.warning(no_match_message(escape_markdown(query)) + " Did you mean one of these?")
-            matches = rec.suggest(found)
-    except RecsysError as err:
-        st.warning(escape_markdown(str(err)))
-        matches = []
-    for track in matches:
-        track_id = catalogue.tracks["track_id"].iat[int(track)]
-        why_not = set_room(track_id)
-        st.button(f"＋ {escape_markdown(label(track_id))}", key=f"add-{track_id}", on_click=add, args=(track_id,),
-                  disabled=why_not is not None, help=why_not)
+    add_buttons(rec, query, on_add=add)
 
-kept = st.multiselect("Songs in the set", seeds, default=seeds, format_func=label,
+kept = st.multiselect("Songs in the set", seeds, default=seeds, format_func=partial(song_label, catalogue),
                       help="Remove a song with its ×.", placeholder="No songs yet: add some above")
 if kept != seeds:
     keep_in_set(kept)

@@ -215,3 +215,7 @@ def nearest(vectors, query: int, k: int):
     scores = vectors @ vectors[query]
     scores[query] = -float("inf")
     return scores.argsort(kind="stable")[::-1][:k]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: browser, subprocess or full-data tests; deselect with -m 'not slow'")

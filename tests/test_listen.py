@@ -17,7 +17,7 @@ from tests.test_e2e import SHAPE_OF_YOU
 
 BLINDING_LIGHTS = "0sf12qNH5qcw8qpgymFOqD"
 EMBED = "https://open.spotify.com/embed/track/"
-PLAYER_HEIGHT = 80  # px, as pages.widgets draws it
+PLAYER_HEIGHT = 80  # px, as pages.widgets.refine draws it
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 SET_HEADING = "10 songs for a set of 2"
 WAIT = 120_000  # ms: the first page run loads 28,356 songs and the model

@@ -10,21 +10,21 @@ import numpy as np
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from pages import map_coordinates
+from app_context import map_coordinates
 from recsys import cache
 from recsys.map_charts import DEMO_MAP_CAPTION
 from tests.conftest import STORED_MAP_KEPT
-from tests.test_app import FAST, app_env, open_with  # noqa: F401  (app_env is a fixture)
+from tests.apptest import FAST, app_env  # noqa: F401  (a fixture)
 
 
 @pytest.fixture()
 def map_env(app_env, monkeypatch):  # noqa: F811
-    """app_env, with no process started for the t-SNE map (a test stores one itself) and no map
+    """(app_env, the maps it was asked to start): no process started for the t-SNE map (a test stores one itself) and no map
     held over from another test in this process's cache."""
     started = []
     monkeypatch.setattr("recsys.projection.start_map", lambda path: started.append(path) or True)
     map_coordinates.clear()
-    yield (*app_env, started)
+    yield app_env, started
     map_coordinates.clear()
 
 
@@ -48,10 +48,11 @@ def caption(app) -> str:
 
 
 def test_without_a_stored_map_the_page_shows_pca_and_says_a_better_one_is_coming(map_env):
-    app = open_with("pages/map.py")
+    env, started = map_env
+    app = env.open("pages/map.py")
     assert not app.exception
     assert "being made in the background (about two minutes)" in app.info[0].value
-    assert len(map_env[2]) == 1 and map_env[2][0].name.startswith("embeddings-")  # the computation was started
+    assert len(started) == 1 and started[0].name.startswith("embeddings-")  # the computation was started
     assert "principal component analysis" in caption(app)
     assert not [control for control in app.get("button_group") if "Projection" in control.proto.label]
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
@@ -59,11 +60,10 @@ def test_without_a_stored_map_the_page_shows_pca_and_says_a_better_one_is_coming
 
 
 def test_a_stored_map_is_shown_by_default_with_both_projections_figures(map_env):
-    data_path, cache_dir, _ = map_env
-    open_with("pages/map.py")  # trains the model
-    coords = store_fake_map(data_path, cache_dir)
+    env, _ = map_env
+    coords = store_fake_map(env.path, env.cache_dir)
     map_coordinates.clear()
-    app = open_with("pages/map.py")
+    app = env.open("pages/map.py")
     assert not app.exception and not app.info[0].value.startswith("A better map")
     assert "t-SNE keeps 55% of each song's ten nearest neighbours (PCA 8%)." in caption(app)
     (projection,) = [control for control in app.get("button_group") if control.proto.label == "Projection"]
@@ -74,11 +74,10 @@ def test_a_stored_map_is_shown_by_default_with_both_projections_figures(map_env)
 
 
 def test_demo_mode_says_it_plainly_and_shows_the_best_map(map_env):
-    data_path, cache_dir, _ = map_env
-    open_with("pages/map.py")
-    store_fake_map(data_path, cache_dir)
+    env, _ = map_env
+    store_fake_map(env.path, env.cache_dir)
     map_coordinates.clear()
-    app = open_with("pages/map.py", demo="1")
+    app = env.open("pages/map.py", demo="1")
     assert caption(app) == DEMO_MAP_CAPTION
     assert not [control for control in app.get("button_group") if control.proto.label == "Projection"]
     words = " ".join(element.value for element in [*app.caption, *app.markdown, *app.info])
@@ -97,7 +96,8 @@ def click(app, key: str, track: int):
 
 
 def test_a_click_on_the_map_makes_that_song_current_and_shows_it_up_close(map_env):
-    app = open_with("pages/map.py")
+    env, _ = map_env
+    app = env.open("pages/map.py")
     assert "Click any point" in app.info[-1].value
     click(app, "map", 0)
     assert not app.exception
@@ -108,6 +108,15 @@ def test_a_click_on_the_map_makes_that_song_current_and_shows_it_up_close(map_en
     assert '"name":"this song"' not in app.get("plotly_chart")[0].proto.spec  # the big figure stays as it was
     click(app, "map-closeup", 3)  # a song in the close-up
     assert app.query_params["track"] == "t3"
+
+
+def test_the_map_highlights_the_song_in_the_link_and_its_neighbours(map_env):
+    env, _ = map_env
+    app = env.open("pages/map.py", track="t0")
+    assert not app.exception
+    spec = app.get("plotly_chart")[1].proto.spec  # the close-up: the map itself stays the same from click to click
+    assert '"name":"this song"' in spec and '"name":"its 10 neighbours"' in spec
+    assert app.subheader[0].value == "Blinding Lights by The Weeknd and its ten neighbours"
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +134,7 @@ def map_url(trained_cache, tmp_path_factory):
 CHART_NAMES = "(n) => [...document.querySelectorAll('.js-plotly-plot')][n]._fullData.map(trace => trace.name)"
 
 
+@pytest.mark.slow  # a streamlit server and Chromium
 def test_a_click_on_the_map_shows_that_song_its_star_and_carries_it_to_the_other_pages(map_url, browser):
     from tests.test_e2e import POINT_ON_SCREEN, SHAPE_OF_YOU
 

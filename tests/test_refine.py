@@ -3,39 +3,16 @@ what the URL says is what the page shows, and the list is the one the Recommende
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from pages.widgets import MAX_SET
-from recsys import cache
-from recsys.config import AUDIO_FEATURES, TrainConfig
+from recsys.linkstate import MAX_SET
 from recsys.pipeline import prepare
-from tests.conftest import write_songs_csv
-
-FAST = TrainConfig(epochs=3, hidden_dim=16, out_dim=8)
-SONGS = 30
+from tests.apptest import FAST, shared_env  # noqa: F401  (a fixture)
 
 
-@pytest.fixture()
-def rec(tmp_path, monkeypatch):
-    """The Recommender the app serves: a 30-song, 3-playlist CSV, its current model trained here first."""
-    rng = np.random.default_rng(0)
-    rows = [{"playlist_id": f"p{i % 3}", **dict(zip(AUDIO_FEATURES, rng.random(len(AUDIO_FEATURES)).round(3))),
-             "duration_ms": int(rng.integers(120_000, 300_000))} for i in range(SONGS)]
-    rows[0].update(track_name="Blinding Lights", track_artist="The Weeknd")
-    path = write_songs_csv(tmp_path / "songs.csv", rows)
-    cache_dir = tmp_path / "cache"
-    recommender = prepare(path, cache_dir, FAST)
-    cache.save_current_config(cache_dir, FAST)
-    monkeypatch.setenv("RECSYS_DATA", str(path))
-    monkeypatch.setenv("RECSYS_CACHE_DIR", str(cache_dir))
-    return recommender
-
-
-def open_with(page: str, **query) -> AppTest:
-    app = AppTest.from_file("../streamlit_app.py", default_timeout=60)
-    app.switch_page(page)
-    app.query_params.update(query)
-    return app.run()
+@pytest.fixture(scope="module")
+def rec(shared_env):
+    """The Recommender the app serves from shared_env: a 30-song, 3-playlist CSV and its model."""
+    return prepare(shared_env.path, shared_env.cache_dir, FAST)
 
 
 def index(rec, track_id: str) -> int:
@@ -63,10 +40,10 @@ def warnings(app) -> str:
     return " ".join(w.value for w in app.warning)
 
 
-def test_a_link_with_likes_and_dislikes_reproduces_the_refined_list(rec):
+def test_a_link_with_likes_and_dislikes_reproduces_the_refined_list(rec, shared_env):
     plain = ids_of(rec, expected(rec, ["t0"]))
     liked, disliked = plain[4], plain[0]
-    app = open_with("pages/search.py", track="t0", like=liked, dislike=disliked)
+    app = shared_env.open("pages/search.py", track="t0", like=liked, dislike=disliked)
     assert not app.exception
     refined = expected(rec, ["t0"], like=[liked], dislike=[disliked])
     assert shown(app) == refined and len(refined) == 10
@@ -74,8 +51,8 @@ def test_a_link_with_likes_and_dislikes_reproduces_the_refined_list(rec):
     assert "Refined: 1 liked; 1 left out." in " ".join(c.value for c in app.caption)
 
 
-def test_pressing_less_like_this_writes_the_dislike_and_removes_the_song(rec):
-    app = open_with("pages/search.py", track="t0")
+def test_pressing_less_like_this_writes_the_dislike_and_removes_the_song(rec, shared_env):
+    app = shared_env.open("pages/search.py", track="t0")
     first = ids_of(rec, shown(app))[0]
     app.button(key=f"search-{index(rec, first)}-dislike").click().run()
     assert not app.exception
@@ -85,8 +62,8 @@ def test_pressing_less_like_this_writes_the_dislike_and_removes_the_song(rec):
     assert "dislike" not in app.query_params and shown(app) == expected(rec, ["t0"])
 
 
-def test_choosing_another_song_clears_the_feedback(rec):
-    app = open_with("pages/search.py", track="t3")
+def test_choosing_another_song_clears_the_feedback(rec, shared_env):
+    app = shared_env.open("pages/search.py", track="t3")
     disliked = ids_of(rec, shown(app))[0]
     app.button(key=f"search-{index(rec, disliked)}-dislike").click().run()
     assert app.query_params["dislike"] == disliked
@@ -96,15 +73,15 @@ def test_choosing_another_song_clears_the_feedback(rec):
     assert shown(app) == expected(rec, ["t0"])
 
 
-def test_a_bad_variety_in_the_link_warns_and_shows_the_plain_list(rec):
-    app = open_with("pages/search.py", track="t0", variety="abc")
+def test_a_bad_variety_in_the_link_warns_and_shows_the_plain_list(rec, shared_env):
+    app = shared_env.open("pages/search.py", track="t0", variety="abc")
     assert not app.exception
     assert "variety “abc” is not a number from 0 to 1" in warnings(app)
     assert shown(app) == expected(rec, ["t0"]) and "variety" not in app.query_params
 
 
-def test_a_set_link_opens_the_set_and_its_ten_songs(rec):
-    app = open_with("pages/playlist.py", set="t0,t1")
+def test_a_set_link_opens_the_set_and_its_ten_songs(rec, shared_env):
+    app = shared_env.open("pages/playlist.py", set="t0,t1")
     assert not app.exception
     assert app.multiselect[0].value == ["t0", "t1"]
     assert shown(app) == expected(rec, ["t0", "t1"]) and len(shown(app)) == 10
@@ -113,25 +90,25 @@ def test_a_set_link_opens_the_set_and_its_ten_songs(rec):
     assert app.query_params["set"] == "t0" and shown(app) == expected(rec, ["t0"])
 
 
-def test_a_set_link_naming_an_unknown_song_says_which_and_keeps_the_rest(rec):
-    app = open_with("pages/playlist.py", set="t0,gone,t2")
+def test_a_set_link_naming_an_unknown_song_says_which_and_keeps_the_rest(rec, shared_env):
+    app = shared_env.open("pages/playlist.py", set="t0,gone,t2")
     assert not app.exception
     assert "not in this catalogue (track_id “gone”)" in warnings(app)
     assert app.multiselect[0].value == ["t0", "t2"] and app.query_params["set"] == "t0,t2"
     assert len(shown(app)) == 10
 
 
-def test_a_set_link_over_the_cap_warns_and_keeps_the_first(rec):
+def test_a_set_link_over_the_cap_warns_and_keeps_the_first(rec, shared_env):
     given = [f"t{i}" for i in range(MAX_SET + 2)]
-    app = open_with("pages/playlist.py", set=",".join(given))
+    app = shared_env.open("pages/playlist.py", set=",".join(given))
     assert not app.exception
     assert f"holds {MAX_SET + 2} songs; a set holds at most {MAX_SET}, so it keeps the first {MAX_SET}" in warnings(app)
     assert app.multiselect[0].value == given[:MAX_SET] and app.query_params["set"] == ",".join(given[:MAX_SET])
     assert shown(app) == expected(rec, given[:MAX_SET])
 
 
-def test_add_to_mini_playlist_puts_the_song_in_the_link_the_menu_carries(rec):
-    app = open_with("pages/search.py", track="t0", set="t5")
+def test_add_to_mini_playlist_puts_the_song_in_the_link_the_menu_carries(rec, shared_env):
+    app = shared_env.open("pages/search.py", track="t0", set="t5")
     app.button(key=next(b.key for b in app.button if b.label == "Add to mini playlist")).click().run()
     assert not app.exception
     assert app.query_params["set"] == "t5,t0"
@@ -140,8 +117,8 @@ def test_add_to_mini_playlist_puts_the_song_in_the_link_the_menu_carries(rec):
     assert "set=t5%2Ct0" in links["Mini playlist"]
 
 
-def test_the_mini_playlist_search_adds_to_the_link(rec):
-    app = open_with("pages/playlist.py")
+def test_the_mini_playlist_search_adds_to_the_link(rec, shared_env):
+    app = shared_env.open("pages/playlist.py")
     assert "Add at least one song" in app.info[0].value
     app.text_input[0].input("blinding").run()
     app.button[0].click().run()
@@ -149,8 +126,8 @@ def test_the_mini_playlist_search_adds_to_the_link(rec):
     assert app.query_params["set"] == "t0" and len(shown(app)) == 10
 
 
-def test_a_like_on_the_mini_playlist_refines_its_list(rec):
-    app = open_with("pages/playlist.py", set="t0,t1")
+def test_a_like_on_the_mini_playlist_refines_its_list(rec, shared_env):
+    app = shared_env.open("pages/playlist.py", set="t0,t1")
     liked = ids_of(rec, shown(app))[3]
     app.button(key=f"playlist-{index(rec, liked)}-like").click().run()
     assert not app.exception
@@ -158,8 +135,8 @@ def test_a_like_on_the_mini_playlist_refines_its_list(rec):
     assert shown(app) == expected(rec, ["t0", "t1"], like=[liked]) != expected(rec, ["t0", "t1"])
 
 
-def test_variety_follows_the_link_from_page_to_page(rec):
-    app = open_with("pages/search.py", track="t0")
+def test_variety_follows_the_link_from_page_to_page(rec, shared_env):
+    app = shared_env.open("pages/search.py", track="t0")
     app.slider(key="search-variety").set_value(0.5).run()
     assert app.query_params["variety"] == "0.5"
     app.switch_page("pages/playlist.py")

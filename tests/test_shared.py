@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.bench import READY_TEXT
-from pages import short_label
+from pages.widgets.serving import short_label
 from recsys import cache, worker
 from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.pipeline import prepare

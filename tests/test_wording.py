@@ -5,12 +5,12 @@ import dataclasses
 
 import pytest
 
-from pages import short_label
+from pages.widgets.serving import short_label
 from recsys import cache
 from recsys.config import TrainConfig
 from recsys.evaluate import MODELS, progress_line
 from recsys.words import PLAIN_NAMES, plural, short_title
-from tests.test_app import FAST, app_env, open_app  # noqa: F401 (app_env is a fixture)
+from tests.apptest import FAST, app_env, shared_env  # noqa: F401  (fixtures)
 
 # What the sidebar's box shows without cutting it, measured in Chromium (tests/test_demo.py).
 SIDEBAR_CHARACTERS = 30
@@ -67,8 +67,8 @@ def test_short_labels_tell_apart_models_that_differ_in_one_setting():
     assert len({short_label(config) for config in configs}) == len(configs)
 
 
-def test_the_sidebar_shows_the_served_models_full_name_under_its_short_one(app_env):
-    app = open_app()
+def test_the_sidebar_shows_the_served_models_full_name_under_its_short_one(shared_env):
+    app = shared_env.open()
     assert app.sidebar.selectbox[0].value == FAST
     assert app.sidebar.selectbox[0].options == [short_label(FAST)]
     assert app.sidebar.caption[-1].value == FAST.label
@@ -84,9 +84,9 @@ TRAIN_BOXES = {
 
 
 @pytest.mark.parametrize("model", ["kg", "gcn-paper"])
-def test_every_training_box_stops_where_the_config_does(app_env, model):
+def test_every_training_box_stops_where_the_config_does(shared_env, model):
     """The Train page's bounds are values TrainConfig accepts: a box never offers one it refuses."""
-    app = open_app("pages/train.py")
+    app = shared_env.open("pages/train.py")
     app.radio[0].set_value(model).run()
     preset = TrainConfig.preset(model)
     assert len(app.number_input) == {"kg": 7, "gcn-paper": 8}[model]
@@ -102,8 +102,8 @@ def test_a_rebuilt_model_is_announced_without_its_cache_path(app_env):
     import streamlit as st
 
     path, cache_dir = app_env
-    open_app()
+    app_env.open()
     cache.cache_path(cache_dir, cache.file_digest(path), FAST).write_bytes(b"damaged")
     st.cache_resource.clear()
-    toasts = [toast.value for toast in open_app().toast]
+    toasts = [toast.value for toast in app_env.open().toast]
     assert toasts and not any(word in text for text in toasts for word in ("npz", "embeddings", "pytest"))
