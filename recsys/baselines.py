@@ -190,7 +190,7 @@ class LightGCNBaseline(VectorModel):
         from torch_geometric.nn.models import LightGCN
 
         from recsys.graph import build_graph
-        from recsys.train import seeded
+        from recsys.train import deterministic, seeded
 
         super().fit(train, seed)
         config = self.config
@@ -200,16 +200,17 @@ class LightGCNBaseline(VectorModel):
         sampler = torch.Generator().manual_seed(seed)
         playlists = torch.cat([graph.pos_playlist, graph.pos_playlist])
         model.train()
-        for _ in range(config.epochs):
-            optimizer.zero_grad()
-            negatives = torch.randint(0, graph.num_tracks, graph.pos_track.shape, generator=sampler)
-            pairs = torch.stack([playlists, torch.cat([graph.pos_track, negatives + graph.num_playlists])])
-            positive, negative = model(graph.adj_t, pairs).chunk(2)  # (E,), (E,)
-            model.recommendation_loss(positive, negative, node_id=pairs.unique()).backward()
-            optimizer.step()
-        model.eval()
-        with torch.no_grad():
-            z = model.get_embedding(graph.adj_t)  # (P+T, dim)
+        with deterministic():  # as recsys.train's models: a seed gives one model on any number of threads
+            for _ in range(config.epochs):
+                optimizer.zero_grad()
+                negatives = torch.randint(0, graph.num_tracks, graph.pos_track.shape, generator=sampler)
+                pairs = torch.stack([playlists, torch.cat([graph.pos_track, negatives + graph.num_playlists])])
+                positive, negative = model(graph.adj_t, pairs).chunk(2)  # (E,), (E,)
+                model.recommendation_loss(positive, negative, node_id=pairs.unique()).backward()
+                optimizer.step()
+            model.eval()
+            with torch.no_grad():
+                z = model.get_embedding(graph.adj_t)  # (P+T, dim)
         self.set_vectors(z[graph.num_playlists:].numpy(), z[:graph.num_playlists].numpy())
         return self
 
@@ -221,7 +222,7 @@ class Trained(VectorModel):
     scores_playlists = True  # use the playlist embeddings for playlist → track
 
     def fit(self, train, seed):
-        from recsys.train import train as train_model  # here, as PyG is: it loads PyG
+        from recsys.train import train as train_model  # imported here: it loads PyG (see LightGCNBaseline)
 
         super().fit(train, seed)
         embeddings = train_model(train, TrainConfig.preset(self.preset, seed=seed))

@@ -5,6 +5,7 @@ the PyG-shaped loop over them (`train_epoch`, then `embed`). Validation is the c
 (recsys.evaluate builds it), so training never depends on the evaluation.
 """
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -53,12 +54,21 @@ def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | N
         if on_epoch:
             on_epoch(epoch, config.epochs, loss, validate(current_tracks()) if validate else None)
 
-    # With more than one thread, PyTorch's CPU scatter adds in a different order on every run, and
-    # a seed must give one model; its deterministic mode fixes the order at no measurable cost here.
+    with deterministic():
+        return fit(split.train if split is not None else catalogue, config, report)
+
+
+@contextlib.contextmanager
+def deterministic():
+    """PyTorch's deterministic mode for the block, then the mode as it was.
+
+    With more than one thread, PyTorch's CPU scatter adds in a different order on every run, and a
+    seed must give one model; its deterministic mode fixes the order at no measurable cost here.
+    """
     previous = torch.are_deterministic_algorithms_enabled()
     torch.use_deterministic_algorithms(True)
     try:
-        return fit(split.train if split is not None else catalogue, config, report)
+        yield
     finally:
         torch.use_deterministic_algorithms(previous)
 

@@ -99,3 +99,17 @@ def test_a_vector_model_scores_with_the_vectors_it_is_given():
     model = VectorModel().set_vectors(np.array([[3.0, 0.0], [0.0, 2.0], [1.0, 1.0]]))
     np.testing.assert_allclose(model.song_scores(np.array([0]))[0], [1.0, 0.0, 2 ** -0.5], rtol=1e-6)
     np.testing.assert_allclose(model.set_scores([np.array([0, 1])])[0], [0.5, 0.5, 2 ** -0.5], rtol=1e-6)
+
+
+def test_lightgcn_gives_one_model_per_seed_with_several_threads_on_the_real_data():
+    # Regression: without PyTorch's deterministic mode two threads summed in another order each run.
+    from recsys.config import DEFAULT_DATA
+
+    catalogue = load_catalogue(DEFAULT_DATA)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        first, second = (LightGCNBaseline(LightGCNConfig(epochs=3)).fit(catalogue, 0) for _ in range(2))
+    finally:
+        torch.set_num_threads(threads)
+    np.testing.assert_array_equal(first.track_vectors, second.track_vectors)
