@@ -37,7 +37,8 @@ MEAN_LENGTH = 67  # songs drawn per playlist; about 50 distinct remain once repe
 def measure_training(path: Path, epochs: int, vectors_out: Path) -> dict:
     """Load, graph build and training figures; the trained song vectors go to `vectors_out`."""
     from recsys.config import TrainConfig
-    from recsys.kg import build_knowledge_graph
+    from recsys.evaluate import EvaluationTask
+    from recsys.graph import build_knowledge_graph
     from recsys.load import load_catalogue
     from recsys.train import train
 
@@ -50,7 +51,8 @@ def measure_training(path: Path, epochs: int, vectors_out: Path) -> dict:
     recalls = []
     started = time.perf_counter()
     embeddings = train(catalogue, TrainConfig(epochs=epochs, holdout=0.2),
-                       lambda epoch, epochs, loss, recall: recalls.append(recall))
+                       lambda epoch, epochs, loss, recall: recalls.append(recall),
+                       lambda split: EvaluationTask(catalogue, split, 0).song_recall)
     figures["train, seconds per epoch (s)"] = (time.perf_counter() - started) / epochs  # validation included
     figures["peak memory training (GB)"] = _peak_gb()
     figures["validation Recall@10"] = recalls[-1]

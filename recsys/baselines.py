@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from recsys.config import TrainConfig
+from recsys.config import LightGCNConfig, TrainConfig
 from recsys.embeddings import l2_normalise, sound_vectors
 from recsys.load import Catalogue
 
@@ -102,10 +102,12 @@ class VectorModel(Model):
             return self.set_scores(sets)
         return self.playlist_vectors[playlists] @ self.track_vectors.T
 
-    def _set_vectors(self, track_vectors: np.ndarray, playlist_vectors: np.ndarray | None = None) -> None:
+    def set_vectors(self, track_vectors: np.ndarray, playlist_vectors: np.ndarray | None = None) -> "VectorModel":
+        """Score with these vectors from now on: (T, d) tracks, and (P, d) playlists or None."""
         self.track_vectors = np.asarray(track_vectors, dtype=np.float32)
         self.playlist_vectors = playlist_vectors
         self.unit = l2_normalise(self.track_vectors)
+        return self
 
 
 class AudioFeatures(VectorModel):
@@ -115,7 +117,7 @@ class AudioFeatures(VectorModel):
 
     def fit(self, train, seed):
         super().fit(train, seed)
-        self._set_vectors(sound_vectors(train.features_raw))
+        self.set_vectors(sound_vectors(train.features_raw))
         return self
 
 
@@ -128,7 +130,7 @@ class CoOccurrence(VectorModel):
         super().fit(train, seed)
         incidence = np.zeros((train.ids.num_tracks, train.ids.num_playlists), dtype=np.float32)  # (T, P)
         incidence[train.edge_track, train.edge_playlist] = 1.0
-        self._set_vectors(incidence)  # a song in no training playlist is a zero row: scores 0
+        self.set_vectors(incidence)  # a song in no training playlist is a zero row: scores 0
         return self
 
 
@@ -179,30 +181,37 @@ class LightGCNBaseline(VectorModel):
     """
 
     name = "lightgcn"
-    epochs, dim, layers, lr = 200, 64, 3, 0.01
+
+    def __init__(self, config: LightGCNConfig = LightGCNConfig()):
+        self.config = config
 
     def fit(self, train, seed):
+        # Imported here, as torch_geometric is: reading an evaluation's results needs neither.
         from torch_geometric.nn.models import LightGCN
 
         from recsys.graph import build_graph
+        from recsys.train import deterministic, seeded
 
         super().fit(train, seed)
-        torch.manual_seed(seed)
+        config = self.config
         graph = build_graph(train, seed)  # only its structure: LightGCN ignores node features
-        model = LightGCN(graph.num_nodes, self.dim, self.layers)
-        optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
+        model = seeded(seed, lambda: LightGCN(graph.num_nodes, config.dim, config.layers))
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
         sampler = torch.Generator().manual_seed(seed)
         playlists = torch.cat([graph.pos_playlist, graph.pos_playlist])
-        for _ in range(self.epochs):
-            optimizer.zero_grad()
-            negatives = torch.randint(0, graph.num_tracks, graph.pos_track.shape, generator=sampler)
-            pairs = torch.stack([playlists, torch.cat([graph.pos_track, negatives + graph.num_playlists])])
-            positive, negative = model(graph.adj_t, pairs).chunk(2)  # (E,), (E,)
-            model.recommendation_loss(positive, negative, node_id=pairs.unique()).backward()
-            optimizer.step()
-        with torch.no_grad():
-            z = model.get_embedding(graph.adj_t)  # (P+T, dim)
-        self._set_vectors(z[graph.num_playlists:].numpy(), z[:graph.num_playlists].numpy())
+        model.train()
+        with deterministic():  # as recsys.train's models: a seed gives one model on any number of threads
+            for _ in range(config.epochs):
+                optimizer.zero_grad()
+                negatives = torch.randint(0, graph.num_tracks, graph.pos_track.shape, generator=sampler)
+                pairs = torch.stack([playlists, torch.cat([graph.pos_track, negatives + graph.num_playlists])])
+                positive, negative = model(graph.adj_t, pairs).chunk(2)  # (E,), (E,)
+                model.recommendation_loss(positive, negative, node_id=pairs.unique()).backward()
+                optimizer.step()
+            model.eval()
+            with torch.no_grad():
+                z = model.get_embedding(graph.adj_t)  # (P+T, dim)
+        self.set_vectors(z[graph.num_playlists:].numpy(), z[:graph.num_playlists].numpy())
         return self
 
 
@@ -213,11 +222,11 @@ class Trained(VectorModel):
     scores_playlists = True  # use the playlist embeddings for playlist → track
 
     def fit(self, train, seed):
-        from recsys.train import train as train_model
+        from recsys.train import train as train_model  # imported here: it loads PyG (see LightGCNBaseline)
 
         super().fit(train, seed)
         embeddings = train_model(train, TrainConfig.preset(self.preset, seed=seed))
-        self._set_vectors(embeddings.track, embeddings.playlist if self.scores_playlists else None)
+        self.set_vectors(embeddings.track, embeddings.playlist if self.scores_playlists else None)
         return self
 
 
@@ -228,7 +237,7 @@ class GCNPaper(Trained):
 
 
 class KnowledgeGraphModel(Trained):
-    """recsys.kg. Its playlist vectors are never trained to score tracks (only songs are pulled
+    """recsys.model's KGRec. Its playlist vectors are never trained to score tracks (only songs are pulled
     together), so it scores a playlist by its songs, as the app does."""
 
     name = preset = "kg"

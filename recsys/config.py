@@ -30,12 +30,15 @@ PRESETS = {
 }
 
 
-# Settings each model's training never reads (recsys.model, recsys.train): kg has no hidden layer,
-# no dropout and no sampled negatives (its loss contrasts every song in the batch).
-UNUSED_BY = {"kg": ("hidden_dim", "dropout", "negatives_per_positive"), "gcn-paper": ("layers", "temperature")}
+# Settings each model's training never reads (recsys.model, recsys.loss, recsys.train): kg has no
+# hidden layer, no dropout and no negatives per positive (its loss contrasts each pair with one
+# shared set of songs); the GCN has no free vectors to start, no song pairs and no temperature.
+UNUSED_BY = {"kg": ("hidden_dim", "dropout", "negatives_per_positive"),
+             "gcn-paper": ("layers", "temperature", "shared_negatives", "max_pairs", "init_std")}
 
 # Settings a label names only when they differ from the preset.
-LABEL_IF_CHANGED = ("hidden_dim", "out_dim", "dropout", "negatives_per_positive", "layers", "temperature")
+LABEL_IF_CHANGED = ("hidden_dim", "out_dim", "dropout", "negatives_per_positive", "layers", "temperature",
+                    "shared_negatives", "max_pairs", "init_std")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class TrainConfig:
     negatives_per_positive: int = 1  # gcn-paper only
     layers: int = 3  # kg only: propagation layers
     temperature: float = 7.0  # kg only: sharpness of the song–song loss
+    shared_negatives: int = 64  # kg only: random songs every pair is contrasted with, one set per epoch
+    # kg only: playlist-mate pairs an epoch learns from at most: every pair of the shipped data
+    # (32k), and a bounded sample of a large catalogue's millions, whose (pairs × width) vectors would not fit.
+    max_pairs: int = 1 << 18
+    init_std: float = 0.1  # kg only: spread of the playlists' and entities' random starting vectors
     holdout: float = 0.0  # share of each playlist's songs kept out of training to validate on each epoch
     seed: int = 0
 
@@ -83,6 +91,9 @@ class TrainConfig:
             "seed": self.seed >= 0,
             "layers": self.layers >= 1,
             "temperature": self.temperature > 0,
+            "shared_negatives": self.shared_negatives >= 1,
+            "max_pairs": self.max_pairs >= 1,
+            "init_std": self.init_std > 0,
             "holdout": 0 <= self.holdout <= 0.5,
         }
         bad = [name for name, ok in checks.items() if not ok]
@@ -90,7 +101,8 @@ class TrainConfig:
             raise RecsysError(
                 f"Invalid training {'setting' if len(bad) == 1 else 'settings'}: {', '.join(f'{n}={getattr(self, n)!r}' for n in bad)}. "
                 f"Use a model from {', '.join(MODELS)}, epochs ≥ 1, 0 < lr ≤ 1, dimensions and layers ≥ 1, "
-                "0 ≤ dropout < 1, negatives per positive ≥ 1, temperature > 0, 0 ≤ holdout ≤ 0.5 and seed ≥ 0."
+                "0 ≤ dropout < 1, negatives per positive ≥ 1, temperature > 0, shared negatives ≥ 1, max pairs ≥ 1, "
+                "init std > 0, 0 ≤ holdout ≤ 0.5 and seed ≥ 0."
             )
 
     @property
@@ -117,3 +129,13 @@ class TrainConfig:
     def settings_used(self) -> dict:
         """The settings this model's training reads: as_dict less the other model's."""
         return {name: value for name, value in asdict(self).items() if name not in UNUSED_BY[self.model]}
+
+
+@dataclass(frozen=True)
+class LightGCNConfig:
+    """The LightGCN baseline's settings (recsys.baselines): PyG's LightGCN trained with BPR."""
+
+    epochs: int = 200
+    dim: int = 64
+    layers: int = 3
+    lr: float = 0.01

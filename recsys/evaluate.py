@@ -146,8 +146,7 @@ class EvaluationTask:
 
     def song_recall(self, track_vectors: np.ndarray) -> float:
         """Song → songs Recall@10 of track vectors over every held-out track: what training follows."""
-        model = VectorModel()
-        model._set_vectors(track_vectors)
+        model = VectorModel().set_vectors(track_vectors)
         return recall_at(model.set_scores(self.sets), self.exclude, self.pos_row, self.pos_col, NEIGHBOURS)
 
     def _by_subset(self, scores: np.ndarray) -> dict[str, dict]:

@@ -212,8 +212,13 @@ def train_model(catalogue: Catalogue, config: TrainConfig, on_message: Messages 
                 on_epoch=None) -> Embeddings:
     """The model, and its score scale fitted on a second run that has not seen a fifth of each
     playlist. Under torchrun every process runs both, as each training step needs them all."""
-    from recsys.train import train  # torch is only imported when a model is actually trained
+    # Imported here: torch is only imported when a model is actually trained.
+    from recsys.evaluate import EvaluationTask
+    from recsys.train import train
 
-    embeddings = train(catalogue, config, on_epoch)
+    def validator(split):  # with config.holdout > 0: Recall@10 on the held-out songs after each epoch
+        return EvaluationTask(catalogue, split, config.seed).song_recall
+
+    embeddings = train(catalogue, config, on_epoch, validator)
     on_message("Fitting the score scale on playlist songs held out of a second training run…")
     return embeddings.with_calibration(held_out_calibration(catalogue, config))

@@ -1,105 +1,158 @@
-"""Training: `train` builds the configured model; the report's GCN recipe lives here, the
-knowledge-graph model in recsys.kg."""
+"""Training: one loop for both models, the knowledge-graph model (the default) and the report's GCN.
 
+Each model's recipe (`setup_kg`, `setup_gcn`) gives its inputs, graph, module and loss; `fit` runs
+the PyG-shaped loop over them (`train_epoch`, then `embed`). Validation is the caller's to give
+(recsys.evaluate builds it), so training never depends on the evaluation.
+"""
+
+import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch_geometric.data import Data
+from torch import nn
 
+from recsys import distributed
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings
 from recsys.errors import RecsysError
-from recsys.evaluate import EvaluationTask
-from recsys.graph import build_graph
-from recsys.kg import train_kg
+from recsys.features import track_features
+from recsys.graph import build_graph, build_knowledge_graph
 from recsys.load import Catalogue
-from recsys.model import GNNRec, link_logits
-from recsys.split import holdout_split
+from recsys.loss import kg_loss, link_loss
+from recsys.model import GNNRec, KGRec
+from recsys.split import Split, holdout_split
 
 # Called after each epoch with (epoch number from 1, epochs in all, that epoch's loss, validation
-# Recall@10 or None when config.holdout is 0).
+# Recall@10 or None when nothing is validated).
 EpochCallback = Callable[[int, int, float, float | None], None]
-# What a trainer reports after each epoch: (epoch, loss, a function giving the current track vectors).
+# What `fit` reports after each epoch: (epoch, loss, a function giving the current track vectors).
 TrainerCallback = Callable[[int, float, Callable[[], np.ndarray]], None]
+# Given the held-out split, a function scoring track vectors (T, d) on its songs: validation Recall@10.
+Validator = Callable[[Split], Callable[[np.ndarray], float]]
 
 
-def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None) -> Embeddings:
+def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None,
+          validator: Validator | None = None) -> Embeddings:
     """Train `config.model` from scratch, reproducibly for a given seed; normalised embeddings.
 
-    With `config.holdout` > 0, that share of each playlist's songs is kept out of training and the
-    song → songs Recall@10 on them is measured after every epoch (the evaluation's split and metric).
+    With `config.holdout` > 0, that share of each playlist's songs is kept out of training; with a
+    `validator` too, what it makes of that split scores the track vectors after every epoch.
     """
     if len(catalogue.edge_track) == 0:
         raise RecsysError(
             "No song in the data is in a playlist (every playlist_id is empty); the model learns "
             "from playlists, so add rows that place songs in playlists."
         )
-    validation = None
-    if config.holdout > 0:
-        validation = EvaluationTask(catalogue, holdout_split(catalogue, config.seed, config.holdout), config.seed)
-        catalogue = validation.split.train
+    split = holdout_split(catalogue, config.seed, config.holdout) if config.holdout > 0 else None
+    validate = validator(split) if split is not None and validator is not None and on_epoch else None
 
     def report(epoch: int, loss: float, current_tracks: Callable[[], np.ndarray]) -> None:
         if on_epoch:
-            recall = validation.song_recall(current_tracks()) if validation else None
-            on_epoch(epoch, config.epochs, loss, recall)
+            on_epoch(epoch, config.epochs, loss, validate(current_tracks()) if validate else None)
 
-    torch.manual_seed(config.seed)
-    trainer = train_kg if config.model == "kg" else train_gcn
-    # With more than one thread, PyTorch's CPU scatter adds in a different order on every run, and
-    # a seed must give one model; its deterministic mode fixes the order at no measurable cost here.
+    with deterministic():
+        return fit(split.train if split is not None else catalogue, config, report)
+
+
+@contextlib.contextmanager
+def deterministic():
+    """PyTorch's deterministic mode for the block, then the mode as it was.
+
+    With more than one thread, PyTorch's CPU scatter adds in a different order on every run, and a
+    seed must give one model; its deterministic mode fixes the order at no measurable cost here.
+    """
     previous = torch.are_deterministic_algorithms_enabled()
     torch.use_deterministic_algorithms(True)
     try:
-        return trainer(catalogue, config, report)
+        yield
     finally:
         torch.use_deterministic_algorithms(previous)
 
 
-def train_gcn(catalogue: Catalogue, config: TrainConfig, on_epoch: TrainerCallback) -> Embeddings:
-    """The report's recipe: GNNRec on observed edges against random pairs."""
+@dataclass(frozen=True)
+class Setup:
+    """One model ready to train: `loss(model(x, graph), sampler)` is what an epoch minimises."""
+
+    x: torch.Tensor  # the model's input features
+    graph: Any  # what the model propagates over
+    model: nn.Module
+    loss: Callable[[torch.Tensor, torch.Generator], torch.Tensor]  # (node vectors (P+T, d), sampler) -> loss
+    num_playlists: int
+    num_tracks: int
+    shards: bool  # whether each torchrun process learns from its share of the pairs (gradients averaged)
+
+
+def setup_kg(catalogue: Catalogue, config: TrainConfig) -> Setup:
+    """The knowledge-graph model: track features (T, 14) over the typed graph, the song–song loss."""
+    graph = build_knowledge_graph(catalogue)
+    x = torch.from_numpy(track_features(catalogue))
+    model = seeded(config.seed, lambda: KGRec(graph.num_playlists, graph.num_tracks, graph.num_entities,
+                                              x.shape[1], config))
+    return Setup(x, graph, model, partial(kg_loss, graph=graph, config=config), graph.num_playlists,
+                 graph.num_tracks, shards=True)
+
+
+def setup_gcn(catalogue: Catalogue, config: TrainConfig) -> Setup:
+    """The report's recipe: GNNRec over the playlist–track graph, observed edges against random pairs."""
     graph = build_graph(catalogue, config.seed)
-    model = GNNRec(graph.num_features, config)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    sampler = torch.Generator().manual_seed(config.seed)
+    model = seeded(config.seed, lambda: GNNRec(graph.num_features, config))
+    loss = partial(link_loss, pos_playlist=graph.pos_playlist, pos_track=graph.pos_track,
+                   num_playlists=graph.num_playlists, num_tracks=graph.num_tracks,
+                   negatives_per_positive=config.negatives_per_positive)
+    return Setup(graph.x, graph.adj_t, model, loss, graph.num_playlists, graph.num_tracks, shards=False)
+
+
+SETUPS: dict[str, Callable[[Catalogue, TrainConfig], Setup]] = {"kg": setup_kg, "gcn-paper": setup_gcn}
+
+
+def seeded(seed: int, build: Callable[[], nn.Module]) -> nn.Module:
+    """`build()` with PyTorch's global CPU RNG seeded by `seed`, and that RNG left as it was after.
+
+    Layers (nn.Linear, GCNConv, LightGCN) draw their initial weights from the global RNG and take
+    no generator; forking it keeps their init exactly as the libraries define it, and so a seed's
+    vectors as they always were, without leaving the caller's RNG changed.
+    """
+    with torch.random.fork_rng(devices=[]):  # CPU only: no accelerator's RNG is touched
+        torch.default_generator.manual_seed(seed)
+        return build()
+
+
+def fit(catalogue: Catalogue, config: TrainConfig, on_epoch: TrainerCallback) -> Embeddings:
+    """Train `config.model` on `catalogue` for config.epochs full-batch epochs.
+
+    Launched by torchrun, every process builds the same graph and model and draws the same pairs;
+    a model whose loss shards them learns from its share, gradients and losses averaged over the processes.
+    """
+    run = SETUPS[config.model](catalogue, config)
+    step = distributed.wrap(run.model) if run.shards else run.model
+    optimizer = torch.optim.Adam(run.model.parameters(), lr=config.lr)
+    sampler = torch.Generator().manual_seed(config.seed)  # every draw the loop makes: pairs, negatives
+    tracks = slice(run.num_playlists, run.num_playlists + run.num_tracks)
     losses = []
     for epoch in range(1, config.epochs + 1):
-        losses.append(train_epoch(model, graph, optimizer, config, sampler))
-        on_epoch(epoch, losses[-1], lambda: embed(model, graph)[graph.num_playlists:].numpy())
-    z = embed(model, graph)
-    return Embeddings.from_raw(
-        track=z[graph.num_playlists:].numpy(), playlist=z[: graph.num_playlists].numpy(), loss_history=losses
-    )
+        losses.append(train_epoch(step, run.x, run.graph, optimizer, run.loss, sampler))
+        on_epoch(epoch, losses[-1], lambda: embed(run.model, run.x, run.graph)[tracks].numpy())
+    z = embed(run.model, run.x, run.graph)  # (P+T, d)
+    return Embeddings.from_raw(track=z[tracks].numpy(), playlist=z[:run.num_playlists].numpy(), loss_history=losses)
 
 
-def train_epoch(model: GNNRec, graph: Data, optimizer, config: TrainConfig, sampler: torch.Generator) -> float:
-    """One full-batch step: observed edges are positives, uniform random pairs negatives."""
+def train_epoch(model: nn.Module, x: torch.Tensor, graph, optimizer: torch.optim.Optimizer,
+                loss: Callable[[torch.Tensor, torch.Generator], torch.Tensor], sampler: torch.Generator) -> float:
+    """One full-batch step; the loss, averaged over torchrun's processes."""
     model.train()
     optimizer.zero_grad()
-    z = model(graph.x, graph.adj_t)  # (P+T, out)
-    pos = link_logits(z, graph.pos_playlist, graph.pos_track)  # (E,)
-    neg_playlist, neg_track = negative_pairs(graph, len(pos) * config.negatives_per_positive, sampler)
-    neg = link_logits(z, neg_playlist, neg_track)  # (E * negatives,)
-    # −log σ(pos) − log(1 − σ(neg)), each averaged so the scale does not depend on graph size.
-    loss = F.binary_cross_entropy_with_logits(pos, torch.ones_like(pos)) + F.binary_cross_entropy_with_logits(
-        neg, torch.zeros_like(neg)
-    )
-    loss.backward()
+    value = loss(model(x, graph), sampler)
+    value.backward()
     optimizer.step()
-    return loss.item()
-
-
-def negative_pairs(graph: Data, count: int, sampler: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """`count` uniformly random (playlist node, track node) pairs."""
-    playlists = torch.randint(0, graph.num_playlists, (count,), generator=sampler)
-    tracks = torch.randint(0, graph.num_tracks, (count,), generator=sampler) + graph.num_playlists
-    return playlists, tracks
+    return distributed.mean(value.item())
 
 
 @torch.no_grad()
-def embed(model: GNNRec, graph: Data) -> torch.Tensor:
-    """Node embeddings with dropout off: (P+T, out)."""
+def embed(model: nn.Module, x: torch.Tensor, graph) -> torch.Tensor:
+    """Node vectors with dropout off: (P+T, d)."""
     model.eval()
-    return model(graph.x, graph.adj_t)
+    return model(x, graph)

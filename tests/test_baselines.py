@@ -1,11 +1,13 @@
-"""recsys/baselines.py: each baseline's known answer on a toy catalogue."""
+"""recsys/baselines.py: each baseline's known answer on a toy catalogue (the answer every model
+shares, on two disjoint playlists, is in tests/test_models_contract.py)."""
 
 import numpy as np
 import pytest
+import torch
 
-from recsys.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, Popularity, Random
+from recsys.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, LightGCNBaseline, Popularity, Random, VectorModel
+from recsys.config import LightGCNConfig
 from recsys.load import load_catalogue
-from tests.conftest import PLAYLIST_SIZE
 
 
 @pytest.fixture()
@@ -73,14 +75,14 @@ def test_mean_similarity_to_a_set_equals_the_mean_of_song_rows(toy):
     assert np.allclose(model.set_scores([songs])[0], model.song_scores(songs).mean(axis=0))
 
 
-def test_lightgcn_learns_which_songs_share_a_playlist(two_playlists):
-    from recsys.baselines import LightGCNBaseline
-
-    model = LightGCNBaseline().fit(two_playlists, 0)
-    playlist_of = {track: playlist for playlist, track in zip(two_playlists.edge_playlist, two_playlists.edge_track)}
-    tracks = np.arange(two_playlists.ids.num_tracks)
-    for track, neighbours in zip(tracks, model.neighbours(tracks, PLAYLIST_SIZE - 1)):
-        assert {playlist_of[n] for n in neighbours} == {playlist_of[track]}
+def test_lightgcn_follows_its_settings_and_its_seed_alone(two_playlists):
+    state = torch.get_rng_state()
+    tiny = LightGCNConfig(epochs=3, dim=8, layers=2)
+    first, again, other = (LightGCNBaseline(tiny).fit(two_playlists, seed) for seed in (0, 0, 1))
+    assert first.track_vectors.shape == (12, 8) and first.playlist_vectors.shape == (2, 8)
+    np.testing.assert_array_equal(first.track_vectors, again.track_vectors)
+    assert not np.array_equal(first.track_vectors, other.track_vectors)
+    assert torch.equal(torch.get_rng_state(), state)  # the caller's RNG is left as it was
 
 
 def test_artist_album_rule_never_links_songs_whose_artist_and_album_are_missing(make_csv):
@@ -91,3 +93,23 @@ def test_artist_album_rule_never_links_songs_whose_artist_and_album_are_missing(
     model = ArtistAlbum().fit(catalogue, 0)
     assert model.song_scores(index(catalogue, "a"))[0].max() < 0.1  # tie-break only
     assert model.set_scores([index(catalogue, "a", "b")])[0].max() < 0.1
+
+
+def test_a_vector_model_scores_with_the_vectors_it_is_given():
+    model = VectorModel().set_vectors(np.array([[3.0, 0.0], [0.0, 2.0], [1.0, 1.0]]))
+    np.testing.assert_allclose(model.song_scores(np.array([0]))[0], [1.0, 0.0, 2 ** -0.5], rtol=1e-6)
+    np.testing.assert_allclose(model.set_scores([np.array([0, 1])])[0], [0.5, 0.5, 2 ** -0.5], rtol=1e-6)
+
+
+def test_lightgcn_gives_one_model_per_seed_with_several_threads_on_the_real_data():
+    # Regression: without PyTorch's deterministic mode two threads summed in another order each run.
+    from recsys.config import DEFAULT_DATA
+
+    catalogue = load_catalogue(DEFAULT_DATA)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        first, second = (LightGCNBaseline(LightGCNConfig(epochs=3)).fit(catalogue, 0) for _ in range(2))
+    finally:
+        torch.set_num_threads(threads)
+    np.testing.assert_array_equal(first.track_vectors, second.track_vectors)

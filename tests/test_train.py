@@ -1,14 +1,17 @@
-"""recsys/train.py: progress callback, reproducibility, learning, and the two-playlist known answer."""
+"""recsys/train.py: progress callback, injected validation, reproducibility from the seed alone, learning."""
+
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 
-from recsys.config import DEFAULT_DATA, TrainConfig
+from recsys.config import DEFAULT_DATA, PROJECT_ROOT, UNUSED_BY, TrainConfig
 from recsys.errors import RecsysError
+from recsys.evaluate import EvaluationTask
 from recsys.load import load_catalogue
-from recsys.train import train
-from tests.conftest import PLAYLIST_SIZE, nearest
+from recsys.train import SETUPS, embed, seeded, train
 
 MODELS = ("kg", "gcn-paper")  # every model train() builds must keep the same contract
 
@@ -29,14 +32,42 @@ def test_on_epoch_is_called_once_per_epoch_with_the_loss(model, two_playlists):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_a_holdout_reports_validation_recall_each_epoch_and_trains_without_it(model, two_playlists):
-    calls = []
-    held_out = train(two_playlists, small(model, holdout=0.4), on_epoch=lambda *args: calls.append(args))
+    calls, splits = [], []
+
+    def validator(split):  # what recsys.pipeline passes: the evaluation's Recall@10 on the held-out songs
+        splits.append(split)
+        return EvaluationTask(two_playlists, split, 0).song_recall
+
+    held_out = train(two_playlists, small(model, holdout=0.4), lambda *args: calls.append(args), validator)
     recalls = [recall for *_, recall in calls]
     assert len(recalls) == 5 and all(0 <= recall <= 1 for recall in recalls)
     # Each 6-song playlist gives up 2 songs: every song still gets a vector, but from fewer edges.
+    (split,) = splits
+    assert len(split.test_track) == 4 and len(split.train.edge_track) == 8
     everything = train(two_playlists, small(model))
     assert held_out.track.shape == everything.track.shape
     assert not np.array_equal(held_out.track, everything.track)
+
+
+def test_the_validator_scores_the_vectors_of_each_epoch_and_nothing_else(two_playlists):
+    scored = []
+
+    def validator(split):
+        return lambda vectors: scored.append(vectors.copy()) or float(len(scored))
+
+    calls = []
+    final = train(two_playlists, small("kg", holdout=0.4, epochs=3), lambda *args: calls.append(args), validator)
+    assert [recall for *_, recall in calls] == [1.0, 2.0, 3.0]
+    assert [v.shape for v in scored] == [(12, small("kg").embedding_dim)] * 3
+    np.testing.assert_array_equal(scored[-1] / np.linalg.norm(scored[-1], axis=1, keepdims=True), final.track)
+
+
+def test_without_a_validator_a_holdout_still_trains_on_the_rest_and_reports_no_recall(two_playlists):
+    calls = []
+    held_out = train(two_playlists, small("kg", holdout=0.4), lambda *args: calls.append(args))
+    assert all(recall is None for *_, recall in calls)
+    validated = train(two_playlists, small("kg", holdout=0.4), None, lambda split: lambda vectors: 0.0)
+    np.testing.assert_array_equal(held_out.track, validated.track)  # validation reads, never changes, the model
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -85,31 +116,6 @@ def test_embeddings_are_unit_rows_of_float32_aligned_with_the_catalogue(model, t
 
 
 @pytest.mark.parametrize("model", MODELS)
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_known_answer_neighbours_come_from_the_same_playlist(two_playlists, model, seed):
-    """Audio features alone interleave A and B; only the graph can put each track with its own playlist."""
-    embeddings = train(two_playlists, small(model, epochs=50, seed=seed))
-    playlist_of = two_playlists.tracks["track_id"].str[0].to_numpy()  # 'a' or 'b'
-    for track in range(len(playlist_of)):
-        neighbours = nearest(embeddings.track, track, PLAYLIST_SIZE - 1)
-        assert len(neighbours) == PLAYLIST_SIZE - 1
-        assert set(playlist_of[neighbours]) == {playlist_of[track]}, two_playlists.tracks["track_id"][track]
-
-
-def test_audio_features_alone_do_not_give_the_known_answer(two_playlists):
-    """Guards the known-answer test: if the features already separated A from B it would prove nothing."""
-    from recsys.embeddings import l2_normalise
-
-    features = l2_normalise(two_playlists.features - two_playlists.features.mean(axis=0))
-    playlist_of = two_playlists.tracks["track_id"].str[0].to_numpy()
-    separated = [
-        set(playlist_of[nearest(features, t, PLAYLIST_SIZE - 1)]) == {playlist_of[t]}
-        for t in range(len(playlist_of))
-    ]
-    assert not any(separated)
-
-
-@pytest.mark.parametrize("model", MODELS)
 def test_cold_start_track_still_gets_an_embedding(model, make_csv):
     from recsys.load import load_catalogue
 
@@ -126,3 +132,53 @@ def test_data_with_no_playlist_at_all_is_a_clear_error(make_csv):
     catalogue = load_catalogue(make_csv([{"track_id": f"t{i}", "playlist_id": ""} for i in range(4)]))
     with pytest.raises(RecsysError, match="in a playlist"):
         train(catalogue, small("kg"))
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_training_leaves_the_global_rng_as_it_was(model, two_playlists):
+    state = torch.get_rng_state()
+    first = train(two_playlists, small(model))
+    assert torch.equal(torch.get_rng_state(), state)
+    torch.manual_seed(12345)  # whatever the caller's RNG holds, the seed alone decides the model
+    np.testing.assert_array_equal(train(two_playlists, small(model)).track, first.track)
+
+
+def test_seeded_builds_from_the_seed_and_restores_the_rng():
+    state = torch.get_rng_state()
+    first, again, other = (seeded(seed, lambda: torch.nn.Linear(4, 3)) for seed in (7, 7, 8))
+    assert torch.equal(first.weight, again.weight) and not torch.equal(first.weight, other.weight)
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_embed_switches_dropout_off(model, two_playlists):
+    run = SETUPS[model](two_playlists, small(model, dropout=0.5))
+    run.model.train()
+    once, twice = embed(run.model, run.x, run.graph), embed(run.model, run.x, run.graph)
+    assert not run.model.training
+    assert torch.equal(once, twice)
+    assert once.shape == (2 + 12, small(model).embedding_dim)
+
+
+def test_training_does_not_load_the_evaluation():
+    # Dependencies run one way: the evaluation uses the models and training, never the reverse.
+    code = "import sys, recsys.train; print(sorted(m for m in sys.modules if m.startswith('recsys.')))"
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            check=True).stdout
+    assert "recsys.train" in loaded
+    assert "recsys.evaluate" not in loaded and "recsys.baselines" not in loaded
+
+
+@pytest.mark.parametrize("model, setting", [(model, setting) for model in MODELS for setting in UNUSED_BY[model]])
+def test_a_setting_the_model_never_reads_leaves_its_vectors_as_they_are(model, setting, two_playlists):
+    """UNUSED_BY hides these settings from "About the model": changing one must change nothing."""
+    base = small(model)
+    value = getattr(base, setting)
+    changed = small(model, **{setting: value / 2 if isinstance(value, float) else value + 1})
+    np.testing.assert_array_equal(train(two_playlists, changed).track, train(two_playlists, base).track)
+
+
+@pytest.mark.parametrize("setting, value", [("shared_negatives", 8), ("max_pairs", 3), ("init_std", 0.5)])
+def test_the_knowledge_graph_models_own_settings_shape_its_vectors(setting, value, two_playlists):
+    changed = train(two_playlists, small("kg", **{setting: value})).track
+    assert not np.array_equal(changed, train(two_playlists, small("kg")).track)
