@@ -2,7 +2,7 @@
 the shortest chain of links between them, and the audio features where they agree and differ.
 
 The chain is a breadth-first search over a plain graph of tracks, playlists, artists, albums and
-genres (the readable relations of the knowledge graph in recsys.kg), held as CSR arrays so that one
+genres (the readable relations of the knowledge graph in recsys.graph), held as CSR arrays so that one
 search from the song asked about, vectorised with numpy, serves every recommended song at once.
 """
 
