@@ -31,13 +31,13 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recsys.baselines import KnowledgeGraphModel  # noqa: E402
+from recsys.evaluation.baselines import KnowledgeGraphModel  # noqa: E402
 from recsys.config import DEFAULT_DATA  # noqa: E402
 from recsys.embeddings import sound_vectors  # noqa: E402
-from recsys.evaluate import EvaluationTask  # noqa: E402
+from recsys.evaluation.evaluate import EvaluationTask  # noqa: E402
 from recsys.load import Catalogue, load_catalogue  # noqa: E402
-from recsys.metrics import ranking_metrics  # noqa: E402
-from recsys.split import holdout_split  # noqa: E402
+from recsys.evaluation.metrics import ranking_metrics  # noqa: E402
+from recsys.evaluation.split import holdout_split  # noqa: E402
 
 SIGNALS = ("kg score", "artist share", "album share", "release-date share", "years from the playlist's median",
            "popularity", "popularity within the artist", "sound (cosine to the playlist's mean)",

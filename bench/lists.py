@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig  # noqa: E402
 from recsys.embeddings import sound_vectors  # noqa: E402
-from recsys.evaluate import NEIGHBOURS, EvaluationTask  # noqa: E402
+from recsys.evaluation.evaluate import NEIGHBOURS, EvaluationTask  # noqa: E402
 from recsys.load import load_catalogue  # noqa: E402
-from recsys.metrics import capped_recall, tie_rate  # noqa: E402
+from recsys.evaluation.metrics import capped_recall, tie_rate  # noqa: E402
 from recsys.pipeline import prepare  # noqa: E402
 from recsys.recommend import Filters, Groups, pick, sound_bonus  # noqa: E402
-from recsys.split import holdout_split  # noqa: E402
+from recsys.evaluation.split import holdout_split  # noqa: E402
 
 WEIGHTS = (0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.2)
 CAPS = {"no caps, every version": None, "one version per song only": Filters(per_artist=0, per_album=0),

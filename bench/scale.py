@@ -37,9 +37,9 @@ MEAN_LENGTH = 67  # songs drawn per playlist; about 50 distinct remain once repe
 def measure_training(path: Path, epochs: int, vectors_out: Path) -> dict:
     """Load, graph build and training figures; the trained song vectors go to `vectors_out`."""
     from recsys.config import TrainConfig
-    from recsys.evaluate import EvaluationTask
     from recsys.graph import build_knowledge_graph
     from recsys.load import load_catalogue
+    from recsys.pipeline import held_out_task
     from recsys.train import train
 
     figures = {}
@@ -50,10 +50,11 @@ def measure_training(path: Path, epochs: int, vectors_out: Path) -> dict:
     figures["peak memory after load (GB)"] = _peak_gb()
     recalls = []
     started = time.perf_counter()
-    embeddings = train(catalogue, TrainConfig(epochs=epochs, holdout=0.2),
-                       lambda epoch, epochs, loss, recall: recalls.append(recall),
-                       lambda split: EvaluationTask(catalogue, split, 0).song_recall)
-    figures["train, seconds per epoch (s)"] = (time.perf_counter() - started) / epochs  # validation included
+    config = TrainConfig(epochs=epochs, holdout=0.2)
+    task = held_out_task(catalogue, config)
+    embeddings = train(task.split.train, config, lambda epoch, epochs, loss, recall: recalls.append(recall),
+                       task.song_recall)
+    figures["train, seconds per epoch (s)"] = (time.perf_counter() - started) / epochs  # split and validation included
     figures["peak memory training (GB)"] = _peak_gb()
     figures["validation Recall@10"] = recalls[-1]
     np.save(vectors_out, embeddings.track)

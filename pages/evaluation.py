@@ -8,7 +8,7 @@ from pages.widgets.operator import operator_only
 from pages.widgets.scores import latest_evaluation, run_evaluation, score_tables
 from recsys.charts import metric_bars
 from recsys.errors import RecsysError
-from recsys.evaluate import VIEWS, summarise
+from recsys.evaluation.evaluate import VIEWS, summarise
 
 menu()
 not_in_demo()

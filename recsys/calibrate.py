@@ -12,7 +12,7 @@ from recsys.recommend import SOUND_WEIGHT, Groups
 if TYPE_CHECKING:  # the split, and training, are only needed when a model is calibrated
     from recsys.config import TrainConfig
     from recsys.load import Catalogue
-    from recsys.split import Split
+    from recsys.evaluation.split import Split
 
 QUERIES = 1000  # training songs of test playlists whose pairs the fit sees (a seeded sample)
 NEAREST = 50  # each query's nearest songs, where the scores people see lie, and as many random ones
@@ -24,7 +24,7 @@ TOP = 1.0 + SOUND_WEIGHT  # the highest blended score there is: a song and itsel
 def held_out_calibration(catalogue: "Catalogue", config: "TrainConfig") -> Calibration:
     """Train `config` once more without a fifth of each playlist, and fit the scale on what it
     was not shown: a chance measured on pairs the vectors never saw together."""
-    from recsys.split import holdout_split
+    from recsys.evaluation.split import holdout_split
     from recsys.train import train
 
     split = holdout_split(catalogue, config.seed)

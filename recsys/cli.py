@@ -145,8 +145,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    # Imported here: recsys.evaluate loads torch and PyG, which the other commands can do without.
-    from recsys.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
+    # Imported here: recsys.evaluation.evaluate loads torch and PyG, which the other commands can do without.
+    from recsys.evaluation.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
 
     names = args.models or list(MODELS)
     _check_cache_dir(args)  # the report is written there, after minutes of evaluating

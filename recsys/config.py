@@ -133,7 +133,7 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class LightGCNConfig:
-    """The LightGCN baseline's settings (recsys.baselines): PyG's LightGCN trained with BPR."""
+    """The LightGCN baseline's settings (recsys.evaluation.baselines): PyG's LightGCN trained with BPR."""
 
     epochs: int = 200
     dim: int = 64

@@ -213,12 +213,20 @@ def train_model(catalogue: Catalogue, config: TrainConfig, on_message: Messages 
     """The model, and its score scale fitted on a second run that has not seen a fifth of each
     playlist. Under torchrun every process runs both, as each training step needs them all."""
     # Imported here: torch is only imported when a model is actually trained.
-    from recsys.evaluate import EvaluationTask
     from recsys.train import train
 
-    def validator(split):  # with config.holdout > 0: Recall@10 on the held-out songs after each epoch
-        return EvaluationTask(catalogue, split, config.seed).song_recall
-
-    embeddings = train(catalogue, config, on_epoch, validator)
+    if config.holdout > 0:  # that share of each playlist's songs kept out, Recall@10 on them after each epoch
+        task = held_out_task(catalogue, config)
+        embeddings = train(task.split.train, config, on_epoch, task.song_recall if on_epoch else None)
+    else:
+        embeddings = train(catalogue, config, on_epoch)
     on_message("Fitting the score scale on playlist songs held out of a second training run…")
     return embeddings.with_calibration(held_out_calibration(catalogue, config))
+
+
+def held_out_task(catalogue: Catalogue, config: TrainConfig):
+    """The evaluation's task on `config.holdout` of each playlist's songs, held out with the model's seed."""
+    from recsys.evaluation.evaluate import EvaluationTask
+    from recsys.evaluation.split import holdout_split
+
+    return EvaluationTask(catalogue, holdout_split(catalogue, config.seed, config.holdout), config.seed)

@@ -1,8 +1,9 @@
 """Training: one loop for both models, the knowledge-graph model (the default) and the report's GCN.
 
 Each model's recipe (`setup_kg`, `setup_gcn`) gives its inputs, graph, module and loss; `fit` runs
-the PyG-shaped loop over them (`train_epoch`, then `embed`). Validation is the caller's to give
-(recsys.evaluate builds it), so training never depends on the evaluation.
+the PyG-shaped loop over them (`train_epoch`, then `embed`). Holding songs out and scoring on
+them is the caller's (recsys.pipeline splits and passes a score in), so training never depends on
+the evaluation.
 """
 
 import contextlib
@@ -24,38 +25,36 @@ from recsys.graph import build_graph, build_knowledge_graph
 from recsys.load import Catalogue
 from recsys.loss import kg_loss, link_loss
 from recsys.model import GNNRec, KGRec
-from recsys.split import Split, holdout_split
 
 # Called after each epoch with (epoch number from 1, epochs in all, that epoch's loss, validation
 # Recall@10 or None when nothing is validated).
 EpochCallback = Callable[[int, int, float, float | None], None]
 # What `fit` reports after each epoch: (epoch, loss, a function giving the current track vectors).
 TrainerCallback = Callable[[int, float, Callable[[], np.ndarray]], None]
-# Given the held-out split, a function scoring track vectors (T, d) on its songs: validation Recall@10.
-Validator = Callable[[Split], Callable[[np.ndarray], float]]
+# Track vectors (T, d) → validation Recall@10 on the songs the caller held out.
+Validate = Callable[[np.ndarray], float]
 
 
 def train(catalogue: Catalogue, config: TrainConfig, on_epoch: EpochCallback | None = None,
-          validator: Validator | None = None) -> Embeddings:
-    """Train `config.model` from scratch, reproducibly for a given seed; normalised embeddings.
+          validate: Validate | None = None) -> Embeddings:
+    """Train `config.model` from scratch on `catalogue`, reproducibly for a given seed; normalised
+    embeddings. `validate`, when given, scores the track vectors after every epoch.
 
-    With `config.holdout` > 0, that share of each playlist's songs is kept out of training; with a
-    `validator` too, what it makes of that split scores the track vectors after every epoch.
+    With `config.holdout` > 0 the caller has already held that share of each playlist's songs out
+    of `catalogue` (recsys.pipeline.train_model does), and `validate` scores on them.
     """
     if len(catalogue.edge_track) == 0:
         raise RecsysError(
             "No song in the data is in a playlist (every playlist_id is empty); the model learns "
             "from playlists, so add rows that place songs in playlists."
         )
-    split = holdout_split(catalogue, config.seed, config.holdout) if config.holdout > 0 else None
-    validate = validator(split) if split is not None and validator is not None and on_epoch else None
 
     def report(epoch: int, loss: float, current_tracks: Callable[[], np.ndarray]) -> None:
         if on_epoch:
             on_epoch(epoch, config.epochs, loss, validate(current_tracks()) if validate else None)
 
     with deterministic():
-        return fit(split.train if split is not None else catalogue, config, report)
+        return fit(catalogue, config, report)
 
 
 @contextlib.contextmanager

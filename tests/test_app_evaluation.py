@@ -2,7 +2,7 @@
 tables and chart, and a report the disk refuses."""
 
 from recsys.charts import METRIC_LABELS, MODEL_LABELS
-from recsys.evaluate import AS_SHOWN, MODELS, TABLE_METRICS
+from recsys.evaluation.evaluate import AS_SHOWN, MODELS, TABLE_METRICS
 from tests.apptest import app_env, shared_env  # noqa: F401  (fixtures)
 
 

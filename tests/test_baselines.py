@@ -1,11 +1,11 @@
-"""recsys/baselines.py: each baseline's known answer on a toy catalogue (the answer every model
+"""recsys/evaluation/baselines.py: each baseline's known answer on a toy catalogue (the answer every model
 shares, on two disjoint playlists, is in tests/test_models_contract.py)."""
 
 import numpy as np
 import pytest
 import torch
 
-from recsys.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, LightGCNBaseline, Popularity, Random, VectorModel
+from recsys.evaluation.baselines import ArtistAlbum, AudioFeatures, CoOccurrence, LightGCNBaseline, Popularity, Random, VectorModel
 from recsys.config import LightGCNConfig
 from recsys.load import load_catalogue
 

@@ -5,7 +5,7 @@ import pytest
 
 from recsys.calibrate import BINS, TOP, _isotonic, _pool, fit_calibration
 from recsys.embeddings import Calibration
-from recsys.split import holdout_split
+from recsys.evaluation.split import holdout_split
 
 
 def test_violators_are_pooled_into_their_weighted_mean():

@@ -8,7 +8,7 @@ import pytest
 from recsys.charts import (FEATURE_LABELS, MODEL_LABELS, RADAR_FEATURES, audio_radar, format_feature, key_summary,
                            loss_chart, metric_bars, plain_text)
 from recsys.config import AUDIO_FEATURES
-from recsys.evaluate import MODELS
+from recsys.evaluation.evaluate import MODELS
 
 SCALED = np.linspace(0, 1, 12)
 RAW = np.array([0.5, 0.8, 4, -6.5, 1, 0.05, 0.2, 0.0, 0.1, 0.6, 120.0, 215000])

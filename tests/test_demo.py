@@ -12,7 +12,7 @@ import pytest
 from bench.bench import READY_TEXT
 from recsys import cache
 from recsys.config import DEFAULT_DATA
-from recsys.evaluate import report_path
+from recsys.evaluation.evaluate import report_path
 from tests.conftest import own_copy, trained_app
 
 DOCS = Path(__file__).parent.parent / "docs"

@@ -1,4 +1,4 @@
-"""recsys/evaluate.py: every model on one split, both views, warm and cold subsets."""
+"""recsys/evaluation/evaluate.py: every model on one split, both views, warm and cold subsets."""
 
 import json
 
@@ -7,7 +7,7 @@ import pytest
 
 from recsys.cli import main
 from recsys.errors import RecsysError
-from recsys.evaluate import AS_SHOWN, ROWS_PER_MODEL, VARIED, VIEWS, evaluate, format_table, read_report, summarise, write_report
+from recsys.evaluation.evaluate import AS_SHOWN, ROWS_PER_MODEL, VARIED, VIEWS, evaluate, format_table, read_report, summarise, write_report
 
 CHEAP = ["random", "popularity", "audio-features", "co-occurrence", "artist-album"]
 
@@ -67,8 +67,8 @@ def test_a_damaged_saved_evaluation_is_reported_once_and_set_aside(two_playlists
 
 
 def test_a_large_catalogue_is_judged_on_a_seeded_sample_of_its_test_playlists(two_playlists, monkeypatch):
-    import recsys.evaluate as evaluate_module
-    from recsys.split import holdout_split
+    import recsys.evaluation.evaluate as evaluate_module
+    from recsys.evaluation.split import holdout_split
 
     split = holdout_split(two_playlists, 0)
     everything = evaluate_module.EvaluationTask(two_playlists, split, 0)

@@ -1,9 +1,9 @@
-"""recsys/metrics.py against values computed by hand on a 2-playlist, 6-track example."""
+"""recsys/evaluation/metrics.py against values computed by hand on a 2-playlist, 6-track example."""
 
 import numpy as np
 import pytest
 
-from recsys.metrics import capped_recall, genre_coherence, list_metrics, ranking_metrics, recall_at
+from recsys.evaluation.metrics import capped_recall, genre_coherence, list_metrics, ranking_metrics, recall_at
 
 # Row 0 ranks tracks 0..5 in order and has trained on track 0; its held-out tracks are 1 and 4,
 # ranked 1st and 4th of the five left. Row 1 ranks them in reverse, trained on track 5; its

@@ -1,11 +1,11 @@
-"""The contract every evaluated model keeps (recsys.evaluate.MODELS: the baselines and both trained
+"""The contract every evaluated model keeps (recsys.evaluation.evaluate.MODELS: the baselines and both trained
 models), on the two-disjoint-playlists dataset whose answer is known: a model that learns from
 playlists finds each song's neighbours in its own playlist; one that does not, cannot."""
 
 import numpy as np
 import pytest
 
-from recsys.evaluate import MODELS
+from recsys.evaluation.evaluate import MODELS
 from recsys.load import load_catalogue
 from tests.conftest import PLAYLIST_SIZE, two_playlist_rows, write_songs_csv
 

@@ -1,9 +1,9 @@
-"""recsys/split.py: held-out edges never leak into training; cold-start tracks stay in the catalogue."""
+"""recsys/evaluation/split.py: held-out edges never leak into training; cold-start tracks stay in the catalogue."""
 
 import numpy as np
 
 from recsys.load import load_catalogue
-from recsys.split import holdout_split
+from recsys.evaluation.split import holdout_split
 
 
 def test_split_never_leaks_test_edges_into_training(two_playlists):

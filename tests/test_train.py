@@ -9,8 +9,8 @@ import torch
 
 from recsys.config import DEFAULT_DATA, PROJECT_ROOT, UNUSED_BY, TrainConfig
 from recsys.errors import RecsysError
-from recsys.evaluate import EvaluationTask
 from recsys.load import load_catalogue
+from recsys.pipeline import held_out_task, train_model
 from recsys.train import SETUPS, embed, seeded, train
 
 MODELS = ("kg", "gcn-paper")  # every model train() builds must keep the same contract
@@ -32,42 +32,38 @@ def test_on_epoch_is_called_once_per_epoch_with_the_loss(model, two_playlists):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_a_holdout_reports_validation_recall_each_epoch_and_trains_without_it(model, two_playlists):
-    calls, splits = [], []
-
-    def validator(split):  # what recsys.pipeline passes: the evaluation's Recall@10 on the held-out songs
-        splits.append(split)
-        return EvaluationTask(two_playlists, split, 0).song_recall
-
-    held_out = train(two_playlists, small(model, holdout=0.4), lambda *args: calls.append(args), validator)
+    calls = []
+    config = small(model, holdout=0.4)
+    task = held_out_task(two_playlists, config)  # what recsys.pipeline does for a run with a validation share
+    held_out = train(task.split.train, config, lambda *args: calls.append(args), task.song_recall)
     recalls = [recall for *_, recall in calls]
     assert len(recalls) == 5 and all(0 <= recall <= 1 for recall in recalls)
     # Each 6-song playlist gives up 2 songs: every song still gets a vector, but from fewer edges.
-    (split,) = splits
-    assert len(split.test_track) == 4 and len(split.train.edge_track) == 8
+    assert len(task.split.test_track) == 4 and len(task.split.train.edge_track) == 8
     everything = train(two_playlists, small(model))
     assert held_out.track.shape == everything.track.shape
     assert not np.array_equal(held_out.track, everything.track)
 
 
-def test_the_validator_scores_the_vectors_of_each_epoch_and_nothing_else(two_playlists):
+def test_validation_scores_the_vectors_of_each_epoch_and_nothing_else(two_playlists):
     scored = []
-
-    def validator(split):
-        return lambda vectors: scored.append(vectors.copy()) or float(len(scored))
-
     calls = []
-    final = train(two_playlists, small("kg", holdout=0.4, epochs=3), lambda *args: calls.append(args), validator)
+    final = train(two_playlists, small("kg", epochs=3), lambda *args: calls.append(args),
+                  lambda vectors: scored.append(vectors.copy()) or float(len(scored)))
     assert [recall for *_, recall in calls] == [1.0, 2.0, 3.0]
     assert [v.shape for v in scored] == [(12, small("kg").embedding_dim)] * 3
     np.testing.assert_array_equal(scored[-1] / np.linalg.norm(scored[-1], axis=1, keepdims=True), final.track)
+    unvalidated = train(two_playlists, small("kg", epochs=3))
+    np.testing.assert_array_equal(unvalidated.track, final.track)  # validation reads, never changes, the model
 
 
-def test_without_a_validator_a_holdout_still_trains_on_the_rest_and_reports_no_recall(two_playlists):
+def test_the_pipeline_trains_a_holdout_run_on_the_rest_of_each_playlist(two_playlists):
+    config = small("kg", holdout=0.4)
     calls = []
-    held_out = train(two_playlists, small("kg", holdout=0.4), lambda *args: calls.append(args))
-    assert all(recall is None for *_, recall in calls)
-    validated = train(two_playlists, small("kg", holdout=0.4), None, lambda split: lambda vectors: 0.0)
-    np.testing.assert_array_equal(held_out.track, validated.track)  # validation reads, never changes, the model
+    trained = train_model(two_playlists, config, on_epoch=lambda *args: calls.append(args))
+    task = held_out_task(two_playlists, config)
+    np.testing.assert_array_equal(trained.track, train(task.split.train, config).track)
+    assert all(0 <= recall <= 1 for *_, recall in calls) and len(calls) == config.epochs
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -117,7 +113,6 @@ def test_embeddings_are_unit_rows_of_float32_aligned_with_the_catalogue(model, t
 
 @pytest.mark.parametrize("model", MODELS)
 def test_cold_start_track_still_gets_an_embedding(model, make_csv):
-    from recsys.load import load_catalogue
 
     rows = [{"track_id": f"t{i}", "playlist_id": "p1", "tempo": 90 + i} for i in range(4)]
     rows.append({"track_id": "cold", "playlist_id": "", "tempo": 200})
@@ -166,7 +161,7 @@ def test_training_does_not_load_the_evaluation():
     loaded = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             check=True).stdout
     assert "recsys.train" in loaded
-    assert "recsys.evaluate" not in loaded and "recsys.baselines" not in loaded
+    assert "recsys.evaluation.evaluate" not in loaded and "recsys.evaluation.baselines" not in loaded
 
 
 @pytest.mark.parametrize("model, setting", [(model, setting) for model in MODELS for setting in UNUSED_BY[model]])

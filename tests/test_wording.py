@@ -8,7 +8,7 @@ import pytest
 from pages.widgets.serving import short_label
 from recsys import cache
 from recsys.config import TrainConfig
-from recsys.evaluate import MODELS, progress_line
+from recsys.evaluation.evaluate import MODELS, progress_line
 from recsys.words import PLAIN_NAMES, plural, short_title
 from tests.apptest import FAST, app_env, shared_env  # noqa: F401  (fixtures)
 

@@ -9,8 +9,8 @@ from pages.widgets.serving import cache_dir, data_digest, data_path
 from recsys import cache
 from recsys.charts import METRIC_LABELS, MODEL_LABELS
 from recsys.errors import RecsysError
-from recsys.evaluate import summary_table
-from recsys.metrics import CAPPED
+from recsys.evaluation.evaluate import summary_table
+from recsys.evaluation.metrics import CAPPED
 
 # The figures in three tables, each of them no wider than a 1400-px window: in one, thirteen
 # columns needed twice that width.
@@ -26,8 +26,8 @@ EVALUATION_SEEDS = [0, 1, 2]
 
 def latest_evaluation():
     """Per-seed results of the last evaluation of the current data, or None."""
-    # recsys.evaluate imports torch and PyG (two seconds); only the Evaluation page needs them.
-    from recsys.evaluate import read_report, report_path
+    # recsys.evaluation.evaluate imports torch and PyG (two seconds); only the Evaluation page needs them.
+    from recsys.evaluation.evaluate import read_report, report_path
 
     digest = data_digest()
     return read_report(report_path(cache_dir(), digest), notify)
@@ -36,7 +36,7 @@ def latest_evaluation():
 def run_evaluation():
     """Evaluate every model on the current data with a progress bar, and save the report.
     Returns the per-seed results and "" or, if they could not be saved, why not."""
-    from recsys.evaluate import MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path, write_report
+    from recsys.evaluation.evaluate import MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path, write_report
 
     digest = data_digest()
     bar = st.progress(0.0, text="Loading songs…")
