@@ -15,6 +15,8 @@ from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.pipeline import prepare
 from tests.conftest import app_server
 
+pytestmark = pytest.mark.slow  # twenty Chromium sessions against `streamlit run`, a training process
+
 SERVED = TrainConfig(epochs=3, out_dim=16, layers=2)  # the model served while the crowd searches
 ROWS = 4000  # of the shipped file: enough songs for every query below, quick to train
 EPOCHS = 20  # of the run the crowd searches beside

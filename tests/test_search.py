@@ -125,6 +125,7 @@ def real():
     return tracks, SearchIndex.build(tracks)
 
 
+@pytest.mark.slow  # the full shipped catalogue
 @pytest.mark.parametrize("query, title, artist", [
     ("lvoe yourself", "Love Yourself", "Justin Bieber"),  # two letters swapped
     ("shpe of you", "Shape of You", "Ed Sheeran"),  # a letter dropped, no artist
@@ -169,6 +170,7 @@ def test_deletions_find_every_name_one_edit_away():
     assert {names[i] for i in Deletions.of(names).near("love")} >= {"love", "live", "lover", "glove", "dove"}
 
 
+@pytest.mark.slow  # the full shipped catalogue
 @pytest.mark.parametrize("query", [
     "a song that is surely not in the catalogue xyzzy", "xyzzy", "the window before every morning finds",
     "qwrtpsdf", "blorvent kalimu",
@@ -183,6 +185,7 @@ def test_nonsense_is_not_chosen_but_gets_suggestions(real, query):
     assert len(set(songs)) == len(songs)  # one release per song
 
 
+@pytest.mark.slow  # the full shipped catalogue
 def test_a_half_typed_word_is_suggested_not_chosen(real):
     tracks, index = real
     found = index.search("bohemian rh")
