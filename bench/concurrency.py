@@ -70,29 +70,36 @@ def expected_headings(data: Path, queries: list[str]) -> dict[str, str]:
 
 
 def crowd(url: str, sessions: int, rounds: int, headings: dict[str, str], train_epochs: int | None = None,
-          train: bool = True) -> Crowd:
+          train: bool = True, train_when_ready: bool = False, one_context: bool = False) -> Crowd:
     """Run `sessions` searching sessions against the server at `url`, `rounds` queries each once
     training has started, beside one session that trains (`train_epochs`, or the page's default)
-    and one that asks to train meanwhile; without `train`, the searching sessions alone."""
-    return asyncio.run(_crowd(url, sessions, rounds, headings, train_epochs, train))
+    and one that asks to train meanwhile; without `train`, the searching sessions alone.
+
+    `train_when_ready`: the run starts once every searching session has its page, so a short run
+    still has the searches beside it. `one_context`: every session is a tab of one browser context,
+    which compiles the app's scripts once instead of once a session; each tab is still a session of
+    its own on the server."""
+    return asyncio.run(_crowd(url, sessions, rounds, headings, train_epochs, train, train_when_ready, one_context))
 
 
-async def _crowd(url, sessions, rounds, headings, train_epochs, train) -> Crowd:
+async def _crowd(url, sessions, rounds, headings, train_epochs, train, train_when_ready, one_context) -> Crowd:
     from playwright.async_api import async_playwright
 
     result = Crowd()
     training, trained, searched = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    ready = Arrivals(sessions if train_when_ready else 0)
     if not train:  # the searches start at once, and none counts as made while a model trained
         training.set()
         trained.set()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        visitors = SharedContext(await _context(browser)) if one_context else browser  # what opens a visitor's context
         try:
-            trainers = [_train(browser, url, result, train_epochs, training, trained),
-                        _second_trainer(browser, url, result, training, trained)] if train else \
-                [_bystander(browser, url, result, searched) for _ in range(2)]
-            searches = asyncio.gather(
-                *(_search(browser, url, result, headings, rounds, training, trained, seed) for seed in range(sessions)))
+            trainers = [_train(visitors, url, result, train_epochs, training, trained, ready),
+                        _second_trainer(visitors, url, result, training, trained)] if train else \
+                [_bystander(visitors, url, result, searched) for _ in range(2)]
+            searches = asyncio.gather(*(_search(visitors, url, result, headings, rounds, training, trained, ready, seed)
+                                        for seed in range(sessions)))
             searches.add_done_callback(lambda _: searched.set())
             await asyncio.gather(searches, *trainers)
         finally:
@@ -101,7 +108,7 @@ async def _crowd(url, sessions, rounds, headings, train_epochs, train) -> Crowd:
 
 
 async def _search(browser, url, result: Crowd, headings: dict[str, str], rounds: int, training, trained,
-                  seed: int) -> None:
+                  ready: "Arrivals", seed: int) -> None:
     """Once training has started, type `rounds` queries one after another, each finding another
     song than the last; time each."""
     rng = random.Random(seed)
@@ -110,6 +117,7 @@ async def _search(browser, url, result: Crowd, headings: dict[str, str], rounds:
         page = await context.new_page()
         await page.goto(url)
         await page.get_by_text(READY_TEXT).wait_for()
+        ready.arrive(seed)
         box = page.get_by_label("Song title or artist")
         await training.wait()
         last = None
@@ -126,13 +134,15 @@ async def _search(browser, url, result: Crowd, headings: dict[str, str], rounds:
     except Exception as err:  # a session that fails is an error to report, not a crash of the run
         result.errors.append(f"search session {seed}: {type(err).__name__}: {str(err).splitlines()[0]}")
     finally:
+        ready.arrive(seed)  # one that failed waits for nothing: the run need not wait for it
         await context.close()
 
 
-async def _train(browser, url, result: Crowd, epochs: int | None, training, trained) -> None:
+async def _train(browser, url, result: Crowd, epochs: int | None, training, trained, ready: "Arrivals") -> None:
     context = await _context(browser)
     try:
         page = await _train_page(context, url, epochs)
+        await ready.everyone.wait()
         started = time.perf_counter()
         await page.get_by_role("button", name="Start training").click()
         training.set()
@@ -173,6 +183,49 @@ async def _context(browser):
     context = await browser.new_context()
     context.set_default_timeout(TIMEOUT_MS)
     return context
+
+
+@dataclass
+class SharedContext:
+    """Stands in for the browser when every session is a tab of one context: `new_context` gives a
+    visitor's view of it, whose `close` closes that visitor's tabs alone."""
+
+    context: object
+
+    async def new_context(self):
+        return _Tab(self.context)
+
+
+@dataclass
+class _Tab:
+    context: object
+    pages: list = field(default_factory=list)
+
+    def set_default_timeout(self, timeout_ms: float) -> None:
+        pass  # the shared context has it already
+
+    async def new_page(self):
+        self.pages.append(await self.context.new_page())
+        return self.pages[-1]
+
+    async def close(self) -> None:
+        for page in self.pages:
+            await page.close()
+
+
+class Arrivals:
+    """`everyone` is set once each of `count` sessions has arrived (or given up); at once when `count` is 0."""
+
+    def __init__(self, count: int):
+        self.waiting = set(range(count))
+        self.everyone = asyncio.Event()
+        if not self.waiting:
+            self.everyone.set()
+
+    def arrive(self, session: int) -> None:
+        self.waiting.discard(session)
+        if not self.waiting:
+            self.everyone.set()
 
 
 async def _bystander(browser, url, result: Crowd, searched) -> None:

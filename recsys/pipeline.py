@@ -35,9 +35,9 @@ class Recommender:
 
     @classmethod
     def build(cls, catalogue: Catalogue, embeddings: Embeddings, config: TrainConfig,
-              neighbours: VectorIndex | None = None) -> "Recommender":
-        """The search index, and for a catalogue above EXACT_UP_TO songs `neighbours`, built here if not given."""
-        if neighbours is None and len(embeddings.track) > EXACT_UP_TO:
+              neighbours: VectorIndex | None = None, exact_up_to: int = EXACT_UP_TO) -> "Recommender":
+        """The search index, and for a catalogue above `exact_up_to` songs `neighbours`, built here if not given."""
+        if neighbours is None and len(embeddings.track) > exact_up_to:
             neighbours = VectorIndex.build(embeddings.track)
         return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), Groups.of(catalogue.tracks),
                    sound_vectors(catalogue.features_raw), neighbours)
@@ -138,8 +138,10 @@ def prepare(
     config: TrainConfig | None = None,
     on_message: Messages = lambda text: None,
     on_epoch=None,
+    exact_up_to: int = EXACT_UP_TO,
 ) -> Recommender:
-    """Load the data and its embeddings for `config` (default: the current model), training if needed."""
+    """Load the data and its embeddings for `config` (default: the current model), training if needed;
+    above `exact_up_to` songs, with an approximate-neighbour index kept beside them."""
     catalogue = load_catalogue(data_path)
     config = config or cache.load_current_config(cache_dir, on_message)
     digest = cache.file_digest(data_path)
@@ -152,13 +154,14 @@ def prepare(
         except NotSaved as err:
             on_message(f"{err} Serving it from memory until the app restarts.")
             embeddings = err.embeddings
-    return Recommender.build(catalogue, embeddings, config, _stored_vector_index(path, embeddings.track))
+    neighbours = _stored_vector_index(path, embeddings.track, exact_up_to)
+    return Recommender.build(catalogue, embeddings, config, neighbours, exact_up_to)
 
 
-def _stored_vector_index(embeddings_path: Path, track: np.ndarray) -> VectorIndex | None:
+def _stored_vector_index(embeddings_path: Path, track: np.ndarray, exact_up_to: int) -> VectorIndex | None:
     """A large catalogue's approximate-neighbour index, kept beside its embeddings: at a million
     songs reading it back takes 2.5 s, building it most of the recommender's 12 s. None for a small catalogue."""
-    if len(track) <= EXACT_UP_TO:
+    if len(track) <= exact_up_to:
         return None
     path = cache.index_path(embeddings_path)
     stored = cache.load_index(path, track)

@@ -19,6 +19,13 @@ from recsys.projection import MAP_LOG
 # otherwise make a 50-epoch run ten times slower on a busy 2-core machine.
 torch.set_num_threads(1)
 
+
+def pytest_configure(config):
+    """The `slow` tier: `python -m pytest -m "not slow"` is the quick loop, CI runs both tiers."""
+    config.addinivalue_line(
+        "markers", "slow: drives a browser, starts a process (server, CLI, worker, torchrun) or trains or loads "
+                   "the full shipped data; skipped by the quick loop, run by CI")
+
 COLUMNS = (
     "track_id", "track_name", "track_artist", "track_popularity", "track_album_id", "track_album_name",
     "playlist_name", "playlist_id", "playlist_genre", "playlist_subgenre",
@@ -216,6 +223,3 @@ def nearest(vectors, query: int, k: int):
     scores[query] = -float("inf")
     return scores.argsort(kind="stable")[::-1][:k]
 
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: browser, subprocess or full-data tests; deselect with -m 'not slow'")

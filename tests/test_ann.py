@@ -30,16 +30,14 @@ def test_candidates_hold_the_exact_ten_nearest_and_come_best_first():
     assert np.mean(recalls) >= 0.98
 
 
-def test_the_recommender_ranks_candidates_exactly_and_scans_everything_when_filters_leave_too_few(
-        two_playlists, monkeypatch):
+def test_the_recommender_ranks_candidates_exactly_and_scans_everything_when_filters_leave_too_few(two_playlists):
     # Three tight groups of four songs, one per k-means list of the 12-song catalogue; a query
     # made to probe only its own group's list gets four candidates.
     T = two_playlists.ids.num_tracks
     track = np.repeat(np.eye(3, 8), 4, axis=0) + 0.01 * np.random.default_rng(0).normal(size=(T, 8))
     embeddings = Embeddings.from_raw(track, np.ones((two_playlists.ids.num_playlists, 8)), [1.0])
     exact = pipeline.Recommender.build(two_playlists, embeddings, TrainConfig())
-    monkeypatch.setattr(pipeline, "EXACT_UP_TO", 0)
-    approximate = pipeline.Recommender.build(two_playlists, embeddings, TrainConfig())
+    approximate = pipeline.Recommender.build(two_playlists, embeddings, TrainConfig(), exact_up_to=0)
     assert exact.neighbours is None and approximate.neighbours is not None
     approximate.neighbours.index.nprobe = 1
     assert len(approximate.neighbours.candidates(embeddings.track[0], 12)) == 4  # one list of four
@@ -54,8 +52,8 @@ def test_the_recommender_ranks_candidates_exactly_and_scans_everything_when_filt
 
 
 def test_a_large_catalogues_index_is_kept_beside_its_model_and_read_back(two_playlists_csv, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "EXACT_UP_TO", 0)  # treat the 12-song catalogue as a large one
-    first = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
+    # exact_up_to=0: the 12-song catalogue treated as a large one
+    first = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG, exact_up_to=0)
     digest = cache.file_digest(two_playlists_csv)
     assert cache.index_path(cache.cache_path(tmp_path, digest, TINY_CONFIG)).is_file()
 
@@ -63,7 +61,7 @@ def test_a_large_catalogues_index_is_kept_beside_its_model_and_read_back(two_pla
         raise AssertionError("built the index again although a usable one was kept")
 
     monkeypatch.setattr(VectorIndex, "build", no_build)
-    second = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
+    second = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG, exact_up_to=0)
     assert second.neighbours.index.nprobe == first.neighbours.index.nprobe
     assert second.neighbours.index.parallel_mode == 1  # a setting faiss does not store
     for song in range(12):
@@ -73,12 +71,10 @@ def test_a_large_catalogues_index_is_kept_beside_its_model_and_read_back(two_pla
 
 
 def test_a_disk_that_refuses_the_index_still_serves_it(two_playlists_csv, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "EXACT_UP_TO", 0)
-
     def full_disk(*args):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cache, "save_index", full_disk)
-    recommender = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG)
+    recommender = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG, exact_up_to=0)
     assert recommender.neighbours is not None
     assert len(recommender.similar(0, 3)[0]) == 3

@@ -7,6 +7,8 @@ from recsys import cache
 from recsys.pipeline import prepare
 from tests.conftest import COLUMNS, TINY_CONFIG, app_server, write_songs_csv
 
+pytestmark = pytest.mark.slow  # Chromium against `streamlit run`
+
 IMG = "<img src=x onerror=alert(1)>"
 MARKDOWN = "**bold** [link](javascript:alert(1))"
 # Names markdown would autolink (GFM autolink literals), were they not escaped.

@@ -241,6 +241,7 @@ else:
 """
 
 
+@pytest.mark.slow  # a Python process killed mid-write
 @pytest.mark.parametrize("artefact", ["embeddings", "record"])
 def test_a_process_killed_mid_write_leaves_the_previous_file(tmp_path, artefact):
     path = cache.cache_path(tmp_path, DIGEST, CONFIG)

@@ -10,6 +10,8 @@ import pytest
 from bench.bench import READY_TEXT
 from tests.conftest import E2E_CONFIG, own_copy, trained_app
 
+pytestmark = pytest.mark.slow  # Chromium against `streamlit run`, a model trained on the shipped data
+
 SHAPE_OF_YOU = "7qiZfU4dY1lWllzX7mPBI3"
 
 

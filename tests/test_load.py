@@ -413,6 +413,7 @@ def test_binary_garbage_is_a_recsys_error(tmp_path):
 NA_TRACK_IDS = ["69gRFGOWY9OMpFJgFol1u0", "5cjecvX0CmC9gK0Laf5EMQ", "5TTzhRSWQS4Yu8xTgAuq6D", "3VKFip3OdAvv4OfNTgFWeQ"]
 
 
+@pytest.mark.slow  # loads the full shipped file
 def test_shipped_file_counts_match_the_data_readme():
     catalogue = load_catalogue(DEFAULT_DATA)
     report = catalogue.report

@@ -269,6 +269,7 @@ def test_different_songs_whose_title_and_artist_run_together_are_both_recommende
     assert local(recommender, "x2") in indices
 
 
+@pytest.mark.slow  # a `python -m recsys train` process
 def test_a_training_process_killed_midway_leaves_the_served_model_and_frees_the_lock(two_playlists_csv, tmp_path):
     cache_dir = tmp_path / "cache"
     serve(two_playlists_csv, cache_dir)

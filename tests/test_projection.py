@@ -146,6 +146,7 @@ def test_store_map_leaves_a_map_being_computed_to_the_process_computing_it(tmp_p
     assert cache.load_projection(cache.projection_path(embeddings), vectors) is None
 
 
+@pytest.mark.slow  # a `python -m recsys.projection` process
 def test_the_command_stores_the_map_of_a_model_trained_before_maps_were_kept(tmp_path):
     import subprocess
     import sys
@@ -158,6 +159,7 @@ def test_the_command_stores_the_map_of_a_model_trained_before_maps_were_kept(tmp
     np.testing.assert_array_equal(coords, tsne_2d(vectors))
 
 
+@pytest.mark.slow  # the map process it starts
 def test_start_map_makes_the_map_in_a_process_of_its_own_once(tmp_path):
     import time
 

@@ -125,6 +125,7 @@ def real():
     return tracks, SearchIndex.build(tracks)
 
 
+@pytest.mark.slow  # the full shipped catalogue
 @pytest.mark.parametrize("query, title, artist", [
     ("lvoe yourself", "Love Yourself", "Justin Bieber"),  # two letters swapped
     ("shpe of you", "Shape of You", "Ed Sheeran"),  # a letter dropped, no artist
@@ -161,6 +162,7 @@ def test_a_short_title_one_typo_from_the_query_is_found_though_no_trigram_surviv
         assert found.matched and found.tracks[0] == 0, query
 
 
+@pytest.mark.slow  # the full shipped catalogue
 @pytest.mark.parametrize("query", [
     "a song that is surely not in the catalogue xyzzy", "xyzzy", "the window before every morning finds",
     "qwrtpsdf", "blorvent kalimu",
@@ -175,6 +177,7 @@ def test_nonsense_is_not_chosen_but_gets_suggestions(real, query):
     assert len(set(songs)) == len(songs)  # one release per song
 
 
+@pytest.mark.slow  # the full shipped catalogue
 def test_a_half_typed_word_is_suggested_not_chosen(real):
     tracks, index = real
     found = index.search("bohemian rh")

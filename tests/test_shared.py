@@ -17,9 +17,12 @@ from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.pipeline import prepare
 from tests.conftest import E2E_CONFIG, own_copy, trained_app, two_playlist_rows, write_songs_csv
 
+pytestmark = pytest.mark.slow  # Chromium against `streamlit run`, two models trained on the shipped data
+
 PASSWORD = "s3cret-operator"
 SERVED = E2E_CONFIG  # the installation's default model (conftest's trained_cache): real songs, briefly trained
-OTHER = TrainConfig(epochs=3, seed=1)  # a second model trained on the same data, for the operator to switch to
+# A second model trained on the same data, for the operator to switch to; one epoch is enough for it to differ.
+OTHER = TrainConfig(epochs=1, seed=1)
 BLINDING_LIGHTS = "0sf12qNH5qcw8qpgymFOqD"
 HEADING = "10 songs like Blinding Lights by The Weeknd"
 LOCKED = "needs the operator password"

@@ -7,9 +7,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from recsys import cache, worker
 from recsys.config import TrainConfig
 from recsys.load import load_catalogue
+
+pytestmark = pytest.mark.slow  # every run is a process of its own
 
 TINY = TrainConfig(epochs=3, hidden_dim=8, out_dim=4, holdout=0.25)
 
