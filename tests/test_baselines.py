@@ -101,6 +101,7 @@ def test_a_vector_model_scores_with_the_vectors_it_is_given():
     np.testing.assert_allclose(model.set_scores([np.array([0, 1])])[0], [0.5, 0.5, 2 ** -0.5], rtol=1e-6)
 
 
+@pytest.mark.slow  # the full shipped data
 def test_lightgcn_gives_one_model_per_seed_with_several_threads_on_the_real_data():
     # Regression: without PyTorch's deterministic mode two threads summed in another order each run.
     from recsys.config import DEFAULT_DATA

@@ -15,6 +15,8 @@ from recsys.config import DEFAULT_DATA
 from recsys.evaluation.evaluate import report_path
 from tests.conftest import own_copy, trained_app
 
+pytestmark = pytest.mark.slow  # a streamlit server and Chromium
+
 DOCS = Path(__file__).parent.parent / "docs"
 DESKTOP = {"width": 1300, "height": 1400}
 PHONE = {"width": 390, "height": 844}

@@ -47,6 +47,7 @@ def saved(cache_dir):
     return np.load(path)
 
 
+@pytest.mark.slow  # torchrun and two training processes
 def test_two_processes_train_the_model_one_process_trains(songs, tmp_path):
     # --standalone: a rendezvous on a free local port, so parallel test runs cannot collide.
     two = run_train(["-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2"], songs, tmp_path / "two")

@@ -15,6 +15,8 @@ from recsys.share import SPOTIFY_TRACK_URL
 from tests.conftest import E2E_CONFIG, own_copy, trained_app
 from tests.test_e2e import SHAPE_OF_YOU
 
+pytestmark = pytest.mark.slow  # a streamlit server and Chromium
+
 BLINDING_LIGHTS = "0sf12qNH5qcw8qpgymFOqD"
 EMBED = "https://open.spotify.com/embed/track/"
 PLAYER_HEIGHT = 80  # px, as pages.widgets.refine draws it

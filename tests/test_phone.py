@@ -8,6 +8,8 @@ import pytest
 
 from tests.test_e2e import app_url, open_explanation, search  # noqa: F401 (app_url: the served app, a fixture)
 
+pytestmark = pytest.mark.slow  # a streamlit server and Chromium
+
 PHONE = {"width": 390, "height": 844}
 FIRST_COLUMNS = 30 + 120 + 100 + 100  # rank, title, artist and match widths in recommendation_list
 

@@ -1,13 +1,12 @@
 """recsys/train.py: progress callback, injected validation, reproducibility from the seed alone, learning."""
 
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 import torch
 
-from recsys.config import DEFAULT_DATA, PROJECT_ROOT, UNUSED_BY, TrainConfig
+from recsys.config import DEFAULT_DATA, UNUSED_BY, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import held_out_task, train_model
@@ -74,6 +73,7 @@ def test_same_seed_gives_bit_identical_embeddings(model, two_playlists):
     assert first.loss_history == second.loss_history
 
 
+@pytest.mark.slow  # the full shipped data
 @pytest.mark.parametrize("model", MODELS)
 def test_same_seed_is_bit_identical_with_several_threads_on_the_real_data(model):
     # The tiny graphs above are summed in one block; the real one is split across threads.
@@ -153,15 +153,6 @@ def test_embed_switches_dropout_off(model, two_playlists):
     assert not run.model.training
     assert torch.equal(once, twice)
     assert once.shape == (2 + 12, small(model).embedding_dim)
-
-
-def test_training_does_not_load_the_evaluation():
-    # Dependencies run one way: the evaluation uses the models and training, never the reverse.
-    code = "import sys, recsys.train; print(sorted(m for m in sys.modules if m.startswith('recsys.')))"
-    loaded = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            check=True).stdout
-    assert "recsys.train" in loaded
-    assert "recsys.evaluation.evaluate" not in loaded and "recsys.evaluation.baselines" not in loaded
 
 
 @pytest.mark.parametrize("model, setting", [(model, setting) for model in MODELS for setting in UNUSED_BY[model]])
