@@ -73,7 +73,7 @@ def ties_without_album_cap(rec, songs: np.ndarray, weight: float) -> float:
     lists = []
     for song in songs:
         blended = track @ track[song] + sound_bonus(rec.sound, [song], weight=weight)
-        lists.append(blended[pick(blended, 10, rec.groups, filters, seeds=[song])])
+        lists.append(blended[pick(blended, 10, rec.groups, filters, chosen=[song])])
     full = [row for row in lists if len(row) == 10]
     return tie_rate(np.stack(full), np.ones((len(full), 10), dtype=bool), decimals=6)
 
@@ -93,7 +93,7 @@ def sweep(data: Path, seed: int) -> None:
         for row, songs in enumerate(task.sets):
             blended = np.where(task.exclude[row], -np.inf, cosine[row] + sound_bonus(sound, songs, weight=weight))
             picked = (np.argsort(-blended)[:NEIGHBOURS] if filters is None
-                      else pick(blended, NEIGHBOURS, groups, filters, seeds=songs))
+                      else pick(blended, NEIGHBOURS, groups, filters, chosen=songs))
             lists[row, :len(picked)] = picked
         return capped_recall(lists, task.pos_row, task.pos_col)
 

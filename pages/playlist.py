@@ -21,7 +21,7 @@ rec = recommender()
 catalogue = rec.catalogue
 # The set lives in the URL (`?set=`), by track_id: it survives a reload, a change of model and a
 # page switch, and a link carries it to someone else.
-seeds = url_set(rec)
+set_ids = url_set(rec)
 
 
 def add(track_id: str) -> None:
@@ -34,20 +34,20 @@ query = st.text_input("Add a song", placeholder="title or artist, e.g. dance mon
 if query.strip():
     add_buttons(rec, query, on_add=add)
 
-kept = st.multiselect("Songs in the set", seeds, default=seeds, format_func=partial(song_label, catalogue),
+kept = st.multiselect("Songs in the set", set_ids, default=set_ids, format_func=partial(song_label, catalogue),
                       help="Remove a song with its ×.", placeholder="No songs yet: add some above")
-if kept != seeds:
+if kept != set_ids:
     keep_in_set(kept)
     st.rerun()
-if not seeds:
+if not set_ids:
     st.info("Add at least one song to get recommendations for the set.")
     st.stop()
 
-tracks = catalogue.ids.track_index(seeds)
+tracks = catalogue.ids.track_index(set_ids)
 filters = filter_controls(rec, "playlist", "these songs")
 feedback = url_feedback(rec, None, variety_slider("playlist"))
 table = rec.neighbours_table(tracks, k=10, filters=filters, feedback=feedback)
-st.subheader(f"{plural(len(table), 'song')} for a set of {len(seeds)}")
+st.subheader(f"{plural(len(table), 'song')} for a set of {len(set_ids)}")
 feedback_summary(rec, feedback)
 if table.empty:
     st.warning("No song passes these filters. Widen the genres or years, or allow more songs per artist.")

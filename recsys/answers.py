@@ -19,7 +19,7 @@ SONG_FIELDS = {  # a song's field in a JSON answer → its column in the track t
     "track_id": "track_id", "title": "track_name", "artist": "track_artist", "album": "track_album_name",
     "genre": "genre", "year": "release_year",
 }
-SEED_FIELDS = ("track_id", "title", "artist")
+CHOSEN_FIELDS = ("track_id", "title", "artist")
 
 
 def read_lines(path: Path) -> list[str]:
@@ -55,12 +55,12 @@ def answer(recommender: Recommender, songs: "Songs", request, k: int, filters: F
     """{"input", "seeds", "recommendations"} for a parsed request {"query": …} or {"track_ids": […]}, the
     list neighbours_table gives (refined by `feedback`, which a "feedback" field then shows); a
     RecsysError for a request that cannot be answered."""
-    seeds = _seeds(recommender, request)
+    chosen = _chosen(recommender, request)
     # ranked() is neighbours_table's list without the table, which would cost a batch line as much again.
-    ranked = zip(*(column.tolist() for column in recommender.ranked(seeds, k, filters, feedback)))
+    ranked = zip(*(column.tolist() for column in recommender.ranked(chosen, k, filters, feedback)))
     reply = {
         "input": request,
-        "seeds": [songs.shown(seed, SEED_FIELDS) for seed in seeds],
+        "seeds": [songs.shown(song, CHOSEN_FIELDS) for song in chosen],
         "recommendations": [{"rank": rank, **songs.shown(track), "score": round(chance, 4), "cosine": round(cosine, 4)}
                             for rank, (track, chance, cosine) in enumerate(ranked, start=1)],
     }
@@ -93,7 +93,7 @@ class Songs:
         return {field: self.columns[field][track] for field in fields}
 
 
-def _seeds(recommender: Recommender, request) -> list[int]:
+def _chosen(recommender: Recommender, request) -> list[int]:
     """The local track indices a request asks about: the song a query finds best, or a set of ids."""
     if not isinstance(request, dict):
         raise RecsysError('Each line must be a JSON object: {"query": "title artist"} or {"track_ids": ["…"]}.')

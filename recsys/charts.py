@@ -143,8 +143,8 @@ def evidence_graph(explanation: Explanation) -> go.Figure:
 def _evidence_layout(explanation: Explanation):
     """(nodes, edges, playlists left out): nodes are (Step, x, y, text position, hover text), the
     chosen song first and the recommendation second; edges are pairs of node positions."""
-    seed, song = explanation.path[0], explanation.path[-1]
-    ends = [(seed, 0.0, 0.0, "bottom center", f"the chosen song: {seed.label}"),
+    chosen, song = explanation.path[0], explanation.path[-1]
+    ends = [(chosen, 0.0, 0.0, "bottom center", f"the chosen song: {chosen.label}"),
             (song, 1.0, 0.0, "bottom center", f"recommended: {song.label}")]
     playlists = [step for step in explanation.links if step.kind == "playlist"]
     between = playlists[:PLAYLISTS_SHOWN] + [step for step in explanation.links if step.kind != "playlist"]

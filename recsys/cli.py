@@ -76,10 +76,10 @@ def cmd_recommend(args) -> int:
                        feedback)
         print(json.dumps(reply, ensure_ascii=False))
         return 0
-    seed = match(recommender, args.query)
-    song = recommender.describe([seed]).iloc[0]
+    chosen = match(recommender, args.query)
+    song = recommender.describe([chosen]).iloc[0]
     _line(f"{song.track_name} — {song.track_artist} ({song.track_album_name}) [{song.track_id}]")
-    for row in recommender.neighbours_table(seed, args.k, filters, feedback).itertuples():
+    for row in recommender.neighbours_table(chosen, args.k, filters, feedback).itertuples():
         _line(f"{row.rank:3d}. {row.score:.3f} (cos {row.cosine:.3f})  {row.track_name} — {row.track_artist}"
               f"  [{row.genre}]")
     return 0

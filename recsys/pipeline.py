@@ -50,19 +50,19 @@ class Recommender:
         """Local indices of the few songs of a search that matched nothing closely: "did you mean"."""
         return self.index.suggest(found)
 
-    def similar(self, seeds, k: int = 10, filters: Filters = Filters(),
+    def similar(self, chosen, k: int = 10, filters: Filters = Filters(),
                 feedback: Feedback = Feedback()) -> tuple[np.ndarray, np.ndarray]:
-        """The k songs most like the song (or set of songs) `seeds` that `filters` let through, as
-        (local track indices, the chance people read), leaving out the seeds under any version;
+        """The k songs most like the `chosen` song (or set of songs) that `filters` let through, as
+        (local track indices, the chance people read), leaving out the chosen songs under any version;
         refined by `feedback` (👍 / 👎, variety)."""
-        tracks, chances, _ = self.ranked(seeds, k, filters, feedback)
+        tracks, chances, _ = self.ranked(chosen, k, filters, feedback)
         return tracks, chances
 
-    def ranked(self, seeds, k: int = 10, filters: Filters = Filters(),
+    def ranked(self, chosen, k: int = 10, filters: Filters = Filters(),
                feedback: Feedback = Feedback()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(tracks, the chance people read, the model's cosine) of the `similar` songs, best first
         (with variety, in the order variety chose them). With 👍 / 👎 both are of the refined query."""
-        tracks, blended, cosine = self._ranked(seeds, k, filters, feedback)
+        tracks, blended, cosine = self._ranked(chosen, k, filters, feedback)
         return tracks, self.embeddings.calibration(blended), cosine
 
     def feedback(self, liked=(), disliked=(), fewer=(), variety: float = 0.0) -> tuple[Feedback, tuple[str, ...]]:
@@ -81,26 +81,26 @@ class Recommender:
         liked_tracks = tuple(track for track in known(liked) if track not in disliked_tracks)
         return Feedback(liked_tracks, disliked_tracks, known(fewer), variety), tuple(dict.fromkeys(unknown))
 
-    def _ranked(self, seeds, k: int, filters: Filters, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _ranked(self, chosen, k: int, filters: Filters, feedback: Feedback) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(tracks, blended scores, model cosines) of the list, best first."""
-        seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
-        query = query_vector(self.embeddings.track, seeds, feedback) if feedback.moves_query else None
+        chosen = np.atleast_1d(np.asarray(chosen, dtype=np.int64))
+        query = query_vector(self.embeddings.track, chosen, feedback) if feedback.moves_query else None
         if self.neighbours is not None:
-            near = self.embeddings.track[seeds].mean(axis=0) if query is None else query
-            wanted = CANDIDATES + len(seeds) + len(feedback.disliked)
-            found = self._rank(seeds, k, filters, feedback, query, self.neighbours.candidates(near, wanted))
+            near = self.embeddings.track[chosen].mean(axis=0) if query is None else query
+            wanted = CANDIDATES + len(chosen) + len(feedback.disliked)
+            found = self._rank(chosen, k, filters, feedback, query, self.neighbours.candidates(near, wanted))
             if len(found[0]) == k:
                 return found
             # The filters left fewer than k of the candidates (a rare genre, a narrow year range): scan all.
-        return self._rank(seeds, k, filters, feedback, query, None)
+        return self._rank(chosen, k, filters, feedback, query, None)
 
-    def _rank(self, seeds: np.ndarray, k: int, filters: Filters, feedback: Feedback, query: np.ndarray | None,
+    def _rank(self, chosen: np.ndarray, k: int, filters: Filters, feedback: Feedback, query: np.ndarray | None,
               candidates: np.ndarray | None):
         """_ranked over the `candidates` only, or over every song when None."""
         rows = slice(None) if candidates is None else candidates
-        cosine, blended = scores(self.embeddings.track, self.sound, seeds, rows, query)
-        blended[~(filters.allowed(self.catalogue, seeds, rows) & feedback.allowed(self.groups, rows))] = -np.inf
-        left_out = np.concatenate([seeds, np.asarray(feedback.disliked, dtype=np.int64)])  # every version of them
+        cosine, blended = scores(self.embeddings.track, self.sound, chosen, rows, query)
+        blended[~(filters.allowed(self.catalogue, chosen, rows) & feedback.allowed(self.groups, rows))] = -np.inf
+        left_out = np.concatenate([chosen, np.asarray(feedback.disliked, dtype=np.int64)])  # every version of them
         picked = pick(blended, k, self.groups, filters, candidates, left_out, feedback.variety, self._similarity)
         tracks = picked if candidates is None else candidates[picked]
         return tracks, blended[picked], cosine[picked]
@@ -114,11 +114,11 @@ class Recommender:
                    "playlist_count"]
         return self.catalogue.tracks.iloc[np.asarray(tracks)][columns].reset_index(drop=True)
 
-    def neighbours_table(self, seeds, k: int = 10, filters: Filters = Filters(),
+    def neighbours_table(self, chosen, k: int = 10, filters: Filters = Filters(),
                          feedback: Feedback = Feedback()) -> pd.DataFrame:
         """The `similar` songs as a table: local index `track`, rank, metadata, `score` (the chance
         people read) and `cosine` (the model's raw similarity), refined by `feedback`."""
-        tracks, chances, cosine = self.ranked(seeds, k, filters, feedback)
+        tracks, chances, cosine = self.ranked(chosen, k, filters, feedback)
         table = self.describe(tracks)
         table.insert(0, "rank", np.arange(1, len(table) + 1))
         table.insert(0, "track", tracks)

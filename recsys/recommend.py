@@ -1,6 +1,6 @@
 """The list a person sees: songs ranked by the model's cosine similarity plus a little of how alike
 they sound, one version per song, at most a few per artist and per album, and the filters a
-listener sets (genre, years, the seeds' artists)."""
+listener sets (genre, years, the chosen songs' artists)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,9 +40,9 @@ class Filters:
     per_album: int = PER_ALBUM  # at most this many songs from one album
     exclude_seed_artists: bool = False  # no songs by the artists of the songs asked about
 
-    def allowed(self, catalogue, seeds: np.ndarray, rows=slice(None)) -> np.ndarray:
+    def allowed(self, catalogue, chosen: np.ndarray, rows=slice(None)) -> np.ndarray:
         """Bool per song of `catalogue.tracks.iloc[rows]` (default: all): those these filters let
-        through, for the songs `seeds`."""
+        through, for the `chosen` songs."""
         tracks = catalogue.tracks
         keep = np.ones(len(tracks), dtype=bool)[rows]
         # Column by column: a few hundred candidates' rows of the whole table cost a millisecond.
@@ -52,7 +52,7 @@ class Filters:
             keep &= tracks["release_year"].iloc[rows].between(*self.years).to_numpy()  # NaN is never between
         if self.exclude_seed_artists:
             artists = tracks["artist_code"].to_numpy()
-            keep &= ~np.isin(artists[rows], artists[seeds][artists[seeds] >= 0])
+            keep &= ~np.isin(artists[rows], artists[chosen][artists[chosen] >= 0])
         return keep
 
 
@@ -73,7 +73,7 @@ class Feedback:
 
     @property
     def moves_query(self) -> bool:
-        """Whether the list is ranked by a query other than the seeds' mean."""
+        """Whether the list is ranked by a query other than the chosen songs' mean."""
         return bool(self.liked or self.disliked)
 
     def allowed(self, groups: "Groups", rows=slice(None)) -> np.ndarray:
@@ -99,22 +99,22 @@ class Groups:
         return cls(*(tracks[column].to_numpy(dtype=np.int64) for column in ("song_code", "artist_code", "album_code")))
 
 
-def scores(track_emb: np.ndarray, sound: np.ndarray, seeds: Sequence[int], rows=slice(None),
+def scores(track_emb: np.ndarray, sound: np.ndarray, chosen: Sequence[int], rows=slice(None),
            query: np.ndarray | None = None):
-    """(cosine, blended) of songs `rows` (default: all) with the seeds: the mean cosine over the
-    seeds (one dot product with their mean vector, the rows being unit length), or the dot product
+    """(cosine, blended) of songs `rows` (default: all) with the chosen songs: the mean cosine over the
+    chosen songs (one dot product with their mean vector, the rows being unit length), or the dot product
     with `query` (d,) if given (see query_vector), and that plus sound_bonus."""
-    seeds = np.asarray(seeds, dtype=np.int64)
-    cosine = track_emb[rows] @ (track_emb[seeds].mean(axis=0) if query is None else query)  # (R,)
-    return cosine, cosine + sound_bonus(sound, seeds, rows)
+    chosen = np.asarray(chosen, dtype=np.int64)
+    cosine = track_emb[rows] @ (track_emb[chosen].mean(axis=0) if query is None else query)  # (R,)
+    return cosine, cosine + sound_bonus(sound, chosen, rows)
 
 
-def query_vector(track_emb: np.ndarray, seeds: Sequence[int], feedback: Feedback) -> np.ndarray:
+def query_vector(track_emb: np.ndarray, chosen: Sequence[int], feedback: Feedback) -> np.ndarray:
     """(d,) what a refined list is ranked by, as Qdrant's recommend with positives and negatives:
-    the seeds' mean vector + LIKE_WEIGHT · the liked songs' mean − DISLIKE_WEIGHT · the disliked
-    songs' mean. Rescaled to the length of the seeds' mean, so its dot product reads on the scale
-    the score calibration was fitted on (for one seed: the cosine with the refined direction)."""
-    base = track_emb[np.asarray(seeds, dtype=np.int64)].mean(axis=0)  # (d,)
+    the chosen songs' mean vector + LIKE_WEIGHT · the liked songs' mean − DISLIKE_WEIGHT · the disliked
+    songs' mean. Rescaled to the length of the chosen songs' mean, so its dot product reads on the scale
+    the score calibration was fitted on (for one chosen song: the cosine with the refined direction)."""
+    base = track_emb[np.asarray(chosen, dtype=np.int64)].mean(axis=0)  # (d,)
     query = base.copy()
     if feedback.liked:
         query += LIKE_WEIGHT * track_emb[np.asarray(feedback.liked, dtype=np.int64)].mean(axis=0)
@@ -152,16 +152,16 @@ def mmr(relevance: np.ndarray, similarity: np.ndarray, k: int, variety: float) -
     return np.asarray(picked, dtype=np.int64)
 
 
-def sound_bonus(sound: np.ndarray, seeds, rows=slice(None), weight: float = SOUND_WEIGHT) -> np.ndarray:
-    """(R,) `weight` · the mean sound cosine of songs `rows` with the seeds: what a list adds to any
+def sound_bonus(sound: np.ndarray, chosen, rows=slice(None), weight: float = SOUND_WEIGHT) -> np.ndarray:
+    """(R,) `weight` · the mean sound cosine of songs `rows` with the chosen songs: what a list adds to any
     model's score."""
-    return weight * (sound[rows] @ sound[np.asarray(seeds, dtype=np.int64)].mean(axis=0))
+    return weight * (sound[rows] @ sound[np.asarray(chosen, dtype=np.int64)].mean(axis=0))
 
 
-def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None, seeds=(), variety: float = 0.0,
+def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None, chosen=(), variety: float = 0.0,
          similarity: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """Positions in `scores` of the list as shown: the k best finite ones, best first, keeping each
-    song's best-scored version only, no version of the `seeds`, and at most `filters.per_artist` /
+    song's best-scored version only, no version of the `chosen` songs, and at most `filters.per_artist` /
     `per_album` per artist and album. `rows` maps a position to its track (default: position = track).
 
     With `variety` > 0, mmr chooses the k (in its order) from the VARIETY_POOL · k best such songs,
@@ -173,7 +173,7 @@ def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None
     first = min(finite, max(20 * size, 200))  # enough nearly always; the rest is sorted only if needed
     order = np.argpartition(-scores, first - 1)[:first] if first < len(scores) else np.arange(len(scores))
     order = order[np.argsort(-scores[order], kind="stable")]
-    taken = set(groups.song[np.asarray(seeds, dtype=np.int64)].tolist())
+    taken = set(groups.song[np.asarray(chosen, dtype=np.int64)].tolist())
     chosen = _varied(order, size, groups, filters, rows, taken)
     if len(chosen) < size and first < finite:
         rest = np.argsort(-scores, kind="stable")[:finite]

@@ -2,18 +2,18 @@
 
 import numpy as np
 
-from recsys.evidence import closest_seeds, list_evidence
+from recsys.evidence import closest_chosen, list_evidence
 
 # Unit vectors on a circle: songs 0 and 1 point one way, 2 and 3 the opposite way, 4 between.
 UNIT = np.array([[1.0, 0.0], [0.8, 0.6], [-1.0, 0.0], [-0.8, 0.6], [0.6, 0.8]])
 
 
 def test_each_song_is_matched_to_the_seed_its_vector_is_closest_to():
-    assert closest_seeds(UNIT, [0, 2], [1, 3, 4]).tolist() == [0, 2, 0]
+    assert closest_chosen(UNIT, [0, 2], [1, 3, 4]).tolist() == [0, 2, 0]
 
 
 def test_with_one_seed_every_song_is_matched_to_it():
-    assert closest_seeds(UNIT, [2], [0, 1, 4]).tolist() == [2, 2, 2]
+    assert closest_chosen(UNIT, [2], [0, 1, 4]).tolist() == [2, 2, 2]
 
 
 class Recorder:

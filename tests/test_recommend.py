@@ -126,7 +126,7 @@ def test_the_list_as_shown_leaves_out_every_version_of_the_seeds():
     # 1 is another version of seed 0; 3 of seed 2. Neither may show, whatever its score.
     g = groups(song=[0, 0, 2, 2, 4, 5])
     blended = scores(EMB, SOUND, [0, 2])[1]
-    assert pick(blended, 4, g, Filters(), seeds=[0, 2]).tolist() == [4, 5]
+    assert pick(blended, 4, g, Filters(), chosen=[0, 2]).tolist() == [4, 5]
 
 
 # --- 👍 / 👎 and variety -----------------------------------------------------------------------------
@@ -187,8 +187,8 @@ def test_variety_chooses_only_among_songs_the_caps_allow():
     g = groups(artist=[9, 7, 6, 6, 8, 7])
     blended = scores(EMB, SOUND, [0])[1]
     similarity = lambda tracks: pairwise(EMB, tracks)  # noqa: E731
-    assert pick(blended, 2, g, Filters(per_artist=1), seeds=[0], variety=1.0, similarity=similarity).tolist() == [1, 4]
-    assert pick(blended, 2, g, Filters(per_artist=0), seeds=[0], variety=1.0, similarity=similarity).tolist() == [1, 5]
+    assert pick(blended, 2, g, Filters(per_artist=1), chosen=[0], variety=1.0, similarity=similarity).tolist() == [1, 4]
+    assert pick(blended, 2, g, Filters(per_artist=0), chosen=[0], variety=1.0, similarity=similarity).tolist() == [1, 5]
 
 
 @pytest.mark.parametrize("variety", [-0.1, 1.5, float("nan"), True, "0.5", None])

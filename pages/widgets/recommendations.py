@@ -23,8 +23,8 @@ KIND_ICONS = {"song": ":material/music_note:", "playlist": ":material/queue_musi
               "album": ":material/album:", "genre": ":material/sell:"}
 
 
-def filter_controls(rec: Recommender, key: str, seeds: str) -> Filters:
-    """Filters in a collapsed expander; `seeds` names what is asked about ("the chosen song")."""
+def filter_controls(rec: Recommender, key: str, chosen_name: str) -> Filters:
+    """Filters in a collapsed expander; `chosen_name` names what is asked about ("the chosen song")."""
     tracks = rec.catalogue.tracks
     years = tracks["release_year"].dropna()
     with st.expander("Filters: genre, years, songs per artist and album"):
@@ -44,7 +44,7 @@ def filter_controls(rec: Recommender, key: str, seeds: str) -> Filters:
             chosen = right.slider("Released", low, high, (low, high), key=f"{key}-years",
                                   help="Narrowing the years leaves out songs whose release year is unknown.")
             span = chosen if chosen != (low, high) else None
-        exclude = right.checkbox(f"Leave out the artist of {seeds}", key=f"{key}-exclude")
+        exclude = right.checkbox(f"Leave out the artist of {chosen_name}", key=f"{key}-exclude")
     return Filters(genres=tuple(genres), years=span, per_artist=per_artist, per_album=per_album,
                    exclude_seed_artists=exclude)
 
@@ -53,7 +53,7 @@ def _cap_label(cap: int) -> str:
     return "no cap" if cap == 0 else str(cap)
 
 
-def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame, title: str, key: str,
+def recommendation_list(rec: Recommender, chosen: list[int], table: pd.DataFrame, title: str, key: str,
                         feedback: Feedback | None = None) -> None:
     """The recommendations as a table, CSV and M3U downloads, and a "why" panel for each song;
     with `feedback` (the list's, from url_feedback) each panel offers 👍 / 👎 too."""
@@ -84,7 +84,7 @@ def recommendation_list(rec: Recommender, seeds: list[int], table: pd.DataFrame,
                          icon=":material/download:")
     right.download_button("Download M3U playlist", as_m3u(table, durations, title), f"{file_name}.m3u",
                           "audio/x-mpegurl", key=f"{key}-m3u", icon=":material/queue_music:")
-    why_panels(rec, seeds, table, key, feedback)
+    why_panels(rec, chosen, table, key, feedback)
 
 
 def score_column(scores: pd.Series):
@@ -93,29 +93,29 @@ def score_column(scores: pd.Series):
                                            min_value=0.0, max_value=1.0, width=100)
 
 
-def why_panels(rec: Recommender, seeds: list[int], table: pd.DataFrame, key: str = "why",
+def why_panels(rec: Recommender, chosen: list[int], table: pd.DataFrame, key: str = "why",
                feedback: Feedback | None = None) -> None:
-    """One expander per recommendation with the evidence for it, against the seed it is closest to,
+    """One expander per recommendation with the evidence for it, against the chosen song it is closest to,
     under its song_actions. Its graph is drawn once the panel is opened: ten plotly figures on
     every run cost more than the rest of the list."""
     st.subheader("Why these songs")
     st.caption(_panels_hint(rec, feedback is not None))
     explain = app_context.explainer(data_digest(), rec.catalogue)
-    evidence = list_evidence(explain, rec.embeddings.track, seeds, table["track"].to_numpy())
-    for row, (seed, found) in zip(table.itertuples(), evidence):
+    evidence = list_evidence(explain, rec.embeddings.track, chosen, table["track"].to_numpy())
+    for row, (asked, found) in zip(table.itertuples(), evidence):
         song = escape_markdown(f"{row.track_name} — {row.track_artist}")  # labels read markdown
         label = f"#{row.rank} {song} · {knowledge_badge(row.playlist_count)}"
         with st.expander(label, key=f"{key}-open-{row.track}", on_change="rerun") as panel:
             song_actions(rec, int(row.track), f"{key}-{row.track}", feedback)
-            _evidence(rec, seed, found, several=len(seeds) > 1, graph=panel.open)
+            _evidence(rec, asked, found, several=len(chosen) > 1, graph=panel.open)
             st.caption(_genre_line(rec, int(row.track)))
 
 
-def _evidence(rec: Recommender, seed: int, evidence: Explanation, several: bool, graph: bool) -> None:
+def _evidence(rec: Recommender, asked: int, evidence: Explanation, several: bool, graph: bool) -> None:
     """The evidence as text (what a screen reader reads), the link drawn as a graph (if `graph`),
     then the sound."""
-    seed_row = rec.catalogue.tracks.iloc[seed]
-    seed_name = f"{seed_row.track_name} — {seed_row.track_artist}"
+    chosen_row = rec.catalogue.tracks.iloc[asked]
+    seed_name = f"{chosen_row.track_name} — {chosen_row.track_artist}"
     lines = []
     if several:
         lines.append(f"Closest to **{escape_markdown(seed_name)}** of the songs asked about.")

@@ -133,7 +133,7 @@ class EvaluationTask:
         lists = np.full((len(self.sets), NEIGHBOURS), -1)
         for row, songs in enumerate(self.sets):
             picked = pick(np.where(self.exclude[row], -np.inf, blended[row]), NEIGHBOURS, self.groups, Filters(),
-                          seeds=songs, variety=variety, similarity=similarity)
+                          chosen=songs, variety=variety, similarity=similarity)
             lists[row, :len(picked)] = picked
         shown = np.where(lists >= 0, calibration(np.take_along_axis(blended, np.maximum(lists, 0), axis=1)), np.nan)
         # Variety orders a list by more than its scores: ties and spread are read over its scores sorted
