@@ -75,8 +75,8 @@ def measure_serving(path: Path, vectors: Path) -> dict:
     started = time.perf_counter()
     recommender = Recommender.build(catalogue, embeddings, TrainConfig())
     figures["recommender build (s)"] = time.perf_counter() - started
-    if recommender.neighbours is not None:
-        index = recommender.neighbours.index
+    if recommender.vector_index is not None:
+        index = recommender.vector_index.index
         figures["lists scanned"] = f"{index.nprobe} of {index.nlist}"
     rng = np.random.default_rng(0)
     titles = catalogue.tracks["track_name"].to_numpy()[rng.integers(0, len(catalogue.tracks), 50)]
@@ -84,14 +84,14 @@ def measure_serving(path: Path, vectors: Path) -> dict:
     figures["search p50 (ms)"] = _p50_ms(recommender.search, queries)
     songs = rng.integers(0, len(track), 100)
     figures["recommend p50 (ms)"] = _p50_ms(lambda song: recommender.similar(int(song), 10), songs)
-    exact = dataclasses.replace(recommender, neighbours=None)  # the same recommender, scanning every song
+    exact = dataclasses.replace(recommender, vector_index=None)  # the same recommender, scanning every song
     figures["exact scan p50 (ms)"] = _p50_ms(lambda song: exact.similar(int(song), 10), songs)
     figures["recommend recall@10 vs exact"] = float(np.mean([
         len(set(recommender.similar(int(song), 10)[0]) & set(exact.similar(int(song), 10)[0])) / 10 for song in songs]))
     gc.collect()
     figures["memory while serving (GB)"] = _resident_gb()
-    if recommender.neighbours is not None:  # after the memory figure: the copies it makes would count there
-        figures["index read back (s)"] = _index_read_back(recommender.neighbours, track)
+    if recommender.vector_index is not None:  # after the memory figure: the copies it makes would count there
+        figures["index read back (s)"] = _index_read_back(recommender.vector_index, track)
     return figures
 
 

@@ -146,9 +146,9 @@ def cmd_export(args) -> int:
 
 def cmd_evaluate(args) -> int:
     # Imported here: recsys.evaluation.evaluate loads torch and PyG, which the other commands can do without.
-    from recsys.evaluation.evaluate import MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
+    from recsys.evaluation.evaluate import EVALUATED_MODELS, VIEWS, evaluate, format_table, report_path, summarise, write_report
 
-    names = args.models or list(MODELS)
+    names = args.models or list(EVALUATED_MODELS)
     _check_cache_dir(args)  # the report is written there, after minutes of evaluating
     catalogue = load_catalogue(args.data)
     started = time.perf_counter()

@@ -3,7 +3,7 @@
 import argparse
 from pathlib import Path
 
-from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, MODELS
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TRAINABLE_MODELS
 from recsys.recommend import MAX_FEEDBACK, PER_ALBUM, PER_ARTIST, VARIETY_RANGE
 
 DESCRIPTION = "Command line: `python -m recsys train | recommend | export | evaluate | serve-default | synth`."
@@ -18,7 +18,7 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="where trained models are kept")
 
     train = commands.add_parser("train", parents=[common], help="train a model and make it the installation's default")
-    train.add_argument("--model", choices=MODELS, default=MODELS[0],
+    train.add_argument("--model", choices=TRAINABLE_MODELS, default=TRAINABLE_MODELS[0],
                        help="kg: the knowledge-graph model (default, best measured); gcn-paper: the report's recipe")
     for dest, (flag, kind, text) in SETTINGS.items():
         train.add_argument(f"--{flag.replace('_', '-')}", dest=dest, type=kind, help=f"{text} (default: the model's preset)")

@@ -22,7 +22,7 @@ OPTIONAL_COLUMNS = (
 )
 
 
-MODELS = ("kg", "gcn-paper")  # what `train` can build; the first is the default
+TRAINABLE_MODELS = ("kg", "gcn-paper")  # what `train` can build; the first is the default
 MODEL_NAMES = {"kg": "knowledge-graph model", "gcn-paper": "the report's GCN"}
 PRESETS = {
     "kg": {},  # the dataclass defaults
@@ -67,7 +67,7 @@ class TrainConfig:
     def preset(cls, model: str, **changes) -> "TrainConfig":
         """A named model's settings, with `changes` on top."""
         if model not in PRESETS:
-            raise RecsysError(f"Unknown model {model!r}; choose one of: {', '.join(MODELS)}.")
+            raise RecsysError(f"Unknown model {model!r}; choose one of: {', '.join(TRAINABLE_MODELS)}.")
         return cls(**{**PRESETS[model], **changes})
 
     def __post_init__(self):
@@ -81,7 +81,7 @@ class TrainConfig:
             if setting.type is float:  # lr=1 and lr=1.0 are one model with one cache key
                 object.__setattr__(self, setting.name, float(value))
         checks = {
-            "model": self.model in MODELS,
+            "model": self.model in TRAINABLE_MODELS,
             "epochs": self.epochs >= 1,
             "lr": 0 < self.lr <= 1,
             "hidden_dim": self.hidden_dim >= 1,
@@ -100,7 +100,7 @@ class TrainConfig:
         if bad:
             raise RecsysError(
                 f"Invalid training {'setting' if len(bad) == 1 else 'settings'}: {', '.join(f'{n}={getattr(self, n)!r}' for n in bad)}. "
-                f"Use a model from {', '.join(MODELS)}, epochs ≥ 1, 0 < lr ≤ 1, dimensions and layers ≥ 1, "
+                f"Use a model from {', '.join(TRAINABLE_MODELS)}, epochs ≥ 1, 0 < lr ≤ 1, dimensions and layers ≥ 1, "
                 "0 ≤ dropout < 1, negatives per positive ≥ 1, temperature > 0, shared negatives ≥ 1, max pairs ≥ 1, "
                 "init std > 0, 0 ≤ holdout ≤ 0.5 and seed ≥ 0."
             )

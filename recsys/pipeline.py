@@ -18,7 +18,7 @@ from recsys.recommend import MAX_FEEDBACK, Feedback, Filters, Groups, pairwise, 
 from recsys.search import Matches, SearchIndex
 
 Messages = Callable[[str], None]
-CANDIDATES = 200  # songs an approximate search hands to exact ranking: room for filters to drop some
+ANN_CANDIDATES = 200  # songs an approximate search hands to exact ranking: room for filters to drop some
 
 
 @dataclass(frozen=True)
@@ -28,27 +28,27 @@ class Recommender:
     catalogue: Catalogue
     embeddings: Embeddings
     config: TrainConfig
-    index: SearchIndex
+    search_index: SearchIndex
     groups: Groups  # song, artist and album codes: one version per song, the caps
     sound: np.ndarray  # (T, 12) unit sound vectors, which break the model's ties
-    neighbours: VectorIndex | None  # approximate neighbours, for catalogues too large to scan per request
+    vector_index: VectorIndex | None  # approximate neighbours, for catalogues too large to scan per request
 
     @classmethod
     def build(cls, catalogue: Catalogue, embeddings: Embeddings, config: TrainConfig,
-              neighbours: VectorIndex | None = None, exact_up_to: int = EXACT_UP_TO) -> "Recommender":
-        """The search index, and for a catalogue above `exact_up_to` songs `neighbours`, built here if not given."""
-        if neighbours is None and len(embeddings.track) > exact_up_to:
-            neighbours = VectorIndex.build(embeddings.track)
+              vector_index: VectorIndex | None = None, exact_up_to: int = EXACT_UP_TO) -> "Recommender":
+        """The search index, and for a catalogue above `exact_up_to` songs the vector index, built here if not given."""
+        if vector_index is None and len(embeddings.track) > exact_up_to:
+            vector_index = VectorIndex.build(embeddings.track)
         return cls(catalogue, embeddings, config, SearchIndex.build(catalogue.tracks), Groups.of(catalogue.tracks),
-                   sound_vectors(catalogue.features_raw), neighbours)
+                   sound_vectors(catalogue.features_raw), vector_index)
 
     def search(self, query: str, limit: int = 10) -> Matches:
         """Songs matching a free-text query, best first, and whether the best is close enough to choose."""
-        return self.index.search(query, limit)
+        return self.search_index.search(query, limit)
 
     def suggest(self, found: Matches) -> np.ndarray:
         """Local indices of the few songs of a search that matched nothing closely: "did you mean"."""
-        return self.index.suggest(found)
+        return self.search_index.suggest(found)
 
     def similar(self, chosen, k: int = 10, filters: Filters = Filters(),
                 feedback: Feedback = Feedback()) -> tuple[np.ndarray, np.ndarray]:
@@ -85,10 +85,10 @@ class Recommender:
         """(tracks, blended scores, model cosines) of the list, best first."""
         chosen = np.atleast_1d(np.asarray(chosen, dtype=np.int64))
         query = query_vector(self.embeddings.track, chosen, feedback) if feedback.moves_query else None
-        if self.neighbours is not None:
+        if self.vector_index is not None:
             near = self.embeddings.track[chosen].mean(axis=0) if query is None else query
-            wanted = CANDIDATES + len(chosen) + len(feedback.disliked)
-            found = self._rank(chosen, k, filters, feedback, query, self.neighbours.candidates(near, wanted))
+            wanted = ANN_CANDIDATES + len(chosen) + len(feedback.disliked)
+            found = self._rank(chosen, k, filters, feedback, query, self.vector_index.candidates(near, wanted))
             if len(found[0]) == k:
                 return found
             # The filters left fewer than k of the candidates (a rare genre, a narrow year range): scan all.
@@ -154,8 +154,8 @@ def prepare(
         except NotSaved as err:
             on_message(f"{err} Serving it from memory until the app restarts.")
             embeddings = err.embeddings
-    neighbours = _stored_vector_index(path, embeddings.track, exact_up_to)
-    return Recommender.build(catalogue, embeddings, config, neighbours, exact_up_to)
+    vector_index = _stored_vector_index(path, embeddings.track, exact_up_to)
+    return Recommender.build(catalogue, embeddings, config, vector_index, exact_up_to)
 
 
 def _stored_vector_index(embeddings_path: Path, track: np.ndarray, exact_up_to: int) -> VectorIndex | None:

@@ -38,9 +38,9 @@ def test_the_recommender_ranks_candidates_exactly_and_scans_everything_when_filt
     embeddings = Embeddings.from_raw(track, np.ones((two_playlists.ids.num_playlists, 8)), [1.0])
     exact = pipeline.Recommender.build(two_playlists, embeddings, TrainConfig())
     approximate = pipeline.Recommender.build(two_playlists, embeddings, TrainConfig(), exact_up_to=0)
-    assert exact.neighbours is None and approximate.neighbours is not None
-    approximate.neighbours.index.nprobe = 1
-    assert len(approximate.neighbours.candidates(embeddings.track[0], 12)) == 4  # one list of four
+    assert exact.vector_index is None and approximate.vector_index is not None
+    approximate.vector_index.index.nprobe = 1
+    assert len(approximate.vector_index.candidates(embeddings.track[0], 12)) == 4  # one list of four
     for song in range(T):
         got, want = approximate.similar(song, 3), exact.similar(song, 3)
         assert got[0].tolist() == want[0].tolist()
@@ -62,11 +62,11 @@ def test_a_large_catalogues_index_is_kept_beside_its_model_and_read_back(two_pla
 
     monkeypatch.setattr(VectorIndex, "build", no_build)
     second = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG, exact_up_to=0)
-    assert second.neighbours.index.nprobe == first.neighbours.index.nprobe
-    assert second.neighbours.index.parallel_mode == 1  # a setting faiss does not store
+    assert second.vector_index.index.nprobe == first.vector_index.index.nprobe
+    assert second.vector_index.index.parallel_mode == 1  # a setting faiss does not store
     for song in range(12):
-        np.testing.assert_array_equal(second.neighbours.candidates(second.embeddings.track[song], 5),
-                                      first.neighbours.candidates(first.embeddings.track[song], 5))
+        np.testing.assert_array_equal(second.vector_index.candidates(second.embeddings.track[song], 5),
+                                      first.vector_index.candidates(first.embeddings.track[song], 5))
         assert second.similar(song, 3)[0].tolist() == first.similar(song, 3)[0].tolist()
 
 
@@ -76,5 +76,5 @@ def test_a_disk_that_refuses_the_index_still_serves_it(two_playlists_csv, tmp_pa
 
     monkeypatch.setattr(cache, "save_index", full_disk)
     recommender = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG, exact_up_to=0)
-    assert recommender.neighbours is not None
+    assert recommender.vector_index is not None
     assert len(recommender.similar(0, 3)[0]) == 3

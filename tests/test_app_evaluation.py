@@ -2,7 +2,7 @@
 tables and chart, and a report the disk refuses."""
 
 from recsys.charts import METRIC_LABELS, MODEL_LABELS
-from recsys.evaluation.evaluate import AS_SHOWN, MODELS, TABLE_METRICS
+from recsys.evaluation.evaluate import AS_SHOWN, EVALUATED_MODELS, TABLE_METRICS
 from tests.apptest import app_env, shared_env  # noqa: F401  (fixtures)
 
 
@@ -17,7 +17,7 @@ def test_evaluation_page_runs_the_evaluation_and_shows_table_and_chart(app_env):
     app.button[0].click().run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert set(table.index) == {MODEL_LABELS[name] for name in MODELS}
+    assert set(table.index) == {MODEL_LABELS[name] for name in EVALUATED_MODELS}
     assert table.loc["knowledge-graph model (kg, the default)", "Recall@10"].count("±") == 1
     assert len(app.get("plotly_chart")) == 1
     app.radio[1].set_value("cold").run()  # the toy's held-out songs are all cold-start songs
@@ -39,4 +39,4 @@ def test_an_evaluation_the_disk_refuses_is_shown_and_its_problem_named(app_env, 
     app.button[0].click().run()
     assert not app.exception
     assert "Cannot write" in app.error[0].value and "Read\\-only file system" in app.error[0].value
-    assert set(app.dataframe[0].value.index) == {MODEL_LABELS[name] for name in MODELS}
+    assert set(app.dataframe[0].value.index) == {MODEL_LABELS[name] for name in EVALUATED_MODELS}

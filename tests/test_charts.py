@@ -8,7 +8,7 @@ import pytest
 from recsys.charts import (FEATURE_LABELS, MODEL_LABELS, RADAR_FEATURES, audio_radar, format_feature, key_summary,
                            loss_chart, metric_bars, plain_text)
 from recsys.config import AUDIO_FEATURES
-from recsys.evaluation.evaluate import MODELS
+from recsys.evaluation.evaluate import EVALUATED_MODELS
 
 SCALED = np.linspace(0, 1, 12)
 RAW = np.array([0.5, 0.8, 4, -6.5, 1, 0.05, 0.2, 0.0, 0.1, 0.6, 120.0, 215000])
@@ -28,13 +28,13 @@ def test_radar_has_one_closed_trace_per_series():
 
 def test_metric_bars_name_every_model_and_metric_for_people_with_one_std_error_bars():
     summary = pd.DataFrame([{"model": name, "view": "v", "subset": "all", "recall@10": 0.1 * i, "recall@10_std": 0.01,
-                             "auc": 0.5, "auc_std": 0.02} for i, name in enumerate(MODELS)])
+                             "auc": 0.5, "auc_std": 0.02} for i, name in enumerate(EVALUATED_MODELS)])
     figure = metric_bars(summary, "v", "all", ("recall@10", "auc"))
-    assert [bar.name for bar in figure.data] == [MODEL_LABELS[name] for name in MODELS]
-    kg = figure.data[list(MODELS).index("kg")]
+    assert [bar.name for bar in figure.data] == [MODEL_LABELS[name] for name in EVALUATED_MODELS]
+    kg = figure.data[list(EVALUATED_MODELS).index("kg")]
     assert kg.name == "knowledge-graph model (kg, the default)"
     assert list(kg.x) == ["Recall@10", "AUC"]
-    np.testing.assert_allclose(kg.y, [0.1 * list(MODELS).index("kg"), 0.5])
+    np.testing.assert_allclose(kg.y, [0.1 * list(EVALUATED_MODELS).index("kg"), 0.5])
     np.testing.assert_allclose(kg.error_y.array, [0.01, 0.02])
 
 

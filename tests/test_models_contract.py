@@ -1,11 +1,11 @@
-"""The contract every evaluated model keeps (recsys.evaluation.evaluate.MODELS: the baselines and both trained
+"""The contract every evaluated model keeps (recsys.evaluation.evaluate.EVALUATED_MODELS: the baselines and both trained
 models), on the two-disjoint-playlists dataset whose answer is known: a model that learns from
 playlists finds each song's neighbours in its own playlist; one that does not, cannot."""
 
 import numpy as np
 import pytest
 
-from recsys.evaluation.evaluate import MODELS
+from recsys.evaluation.evaluate import EVALUATED_MODELS
 from recsys.load import load_catalogue
 from tests.conftest import PLAYLIST_SIZE, two_playlist_rows, write_songs_csv
 
@@ -19,11 +19,11 @@ def catalogue(tmp_path_factory):
     return load_catalogue(write_songs_csv(tmp_path_factory.mktemp("two") / "two.csv", two_playlist_rows()))
 
 
-@pytest.fixture(scope="module", params=[(name, seed) for name in MODELS for seed in (0, 1, 2)], ids=str)
+@pytest.fixture(scope="module", params=[(name, seed) for name in EVALUATED_MODELS for seed in (0, 1, 2)], ids=str)
 def fitted(request, catalogue):
     """Each model once per seed, fitted as the evaluation fits it."""
     name, seed = request.param
-    return name, MODELS[name]().fit(catalogue, seed), catalogue
+    return name, EVALUATED_MODELS[name]().fit(catalogue, seed), catalogue
 
 
 def test_scores_come_in_the_shared_shapes(fitted):

@@ -6,20 +6,19 @@ import numpy as np
 import pytest
 import torch
 
-from recsys.config import DEFAULT_DATA, UNUSED_BY, TrainConfig
+from recsys.config import DEFAULT_DATA, TRAINABLE_MODELS, UNUSED_BY, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import load_catalogue
 from recsys.pipeline import held_out_task, train_model
 from recsys.train import SETUPS, embed, seeded, train
 
-MODELS = ("kg", "gcn-paper")  # every model train() builds must keep the same contract
 
 
 def small(model: str, **changes) -> TrainConfig:
     return TrainConfig.preset(model, **{"epochs": 5, "hidden_dim": 16, "out_dim": 8, "seed": 0, **changes})
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_on_epoch_is_called_once_per_epoch_with_the_loss(model, two_playlists):
     calls = []
     embeddings = train(two_playlists, small(model), on_epoch=lambda *args: calls.append(args))
@@ -29,7 +28,7 @@ def test_on_epoch_is_called_once_per_epoch_with_the_loss(model, two_playlists):
     assert all(recall is None for *_, recall in calls)  # nothing held out, nothing to validate on
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_a_holdout_reports_validation_recall_each_epoch_and_trains_without_it(model, two_playlists):
     calls = []
     config = small(model, holdout=0.4)
@@ -65,7 +64,7 @@ def test_the_pipeline_trains_a_holdout_run_on_the_rest_of_each_playlist(two_play
     assert all(0 <= recall <= 1 for *_, recall in calls) and len(calls) == config.epochs
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_same_seed_gives_bit_identical_embeddings(model, two_playlists):
     first, second = train(two_playlists, small(model)), train(two_playlists, small(model))
     np.testing.assert_array_equal(first.track, second.track)
@@ -74,7 +73,7 @@ def test_same_seed_gives_bit_identical_embeddings(model, two_playlists):
 
 
 @pytest.mark.slow  # the full shipped data
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_same_seed_is_bit_identical_with_several_threads_on_the_real_data(model):
     # The tiny graphs above are summed in one block; the real one is split across threads.
     catalogue = load_catalogue(DEFAULT_DATA)
@@ -87,21 +86,21 @@ def test_same_seed_is_bit_identical_with_several_threads_on_the_real_data(model)
     np.testing.assert_array_equal(first.track, second.track)
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_other_seed_gives_other_embeddings(model, two_playlists):
     first = train(two_playlists, small(model))
     other = train(two_playlists, small(model, seed=1))
     assert not np.array_equal(first.track, other.track)
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_loss_falls_with_training(model, two_playlists):
     losses = train(two_playlists, small(model, epochs=50)).loss_history
     assert len(losses) == 50
     assert np.mean(losses[-5:]) < np.mean(losses[:5])
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_embeddings_are_unit_rows_of_float32_aligned_with_the_catalogue(model, two_playlists):
     config = small(model)
     embeddings = train(two_playlists, config)
@@ -111,7 +110,7 @@ def test_embeddings_are_unit_rows_of_float32_aligned_with_the_catalogue(model, t
     np.testing.assert_allclose(np.linalg.norm(embeddings.playlist, axis=1), 1, atol=1e-6)
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_cold_start_track_still_gets_an_embedding(model, make_csv):
 
     rows = [{"track_id": f"t{i}", "playlist_id": "p1", "tempo": 90 + i} for i in range(4)]
@@ -129,7 +128,7 @@ def test_data_with_no_playlist_at_all_is_a_clear_error(make_csv):
         train(catalogue, small("kg"))
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_training_leaves_the_global_rng_as_it_was(model, two_playlists):
     state = torch.get_rng_state()
     first = train(two_playlists, small(model))
@@ -145,7 +144,7 @@ def test_seeded_builds_from_the_seed_and_restores_the_rng():
     assert torch.equal(torch.get_rng_state(), state)
 
 
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", TRAINABLE_MODELS)
 def test_embed_switches_dropout_off(model, two_playlists):
     run = SETUPS[model](two_playlists, small(model, dropout=0.5))
     run.model.train()
@@ -155,7 +154,7 @@ def test_embed_switches_dropout_off(model, two_playlists):
     assert once.shape == (2 + 12, small(model).embedding_dim)
 
 
-@pytest.mark.parametrize("model, setting", [(model, setting) for model in MODELS for setting in UNUSED_BY[model]])
+@pytest.mark.parametrize("model, setting", [(model, setting) for model in TRAINABLE_MODELS for setting in UNUSED_BY[model]])
 def test_a_setting_the_model_never_reads_leaves_its_vectors_as_they_are(model, setting, two_playlists):
     """UNUSED_BY hides these settings from "About the model": changing one must change nothing."""
     base = small(model)

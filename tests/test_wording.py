@@ -8,7 +8,7 @@ import pytest
 from pages.widgets.serving import short_label
 from recsys import cache
 from recsys.config import TrainConfig
-from recsys.evaluation.evaluate import MODELS, progress_line
+from recsys.evaluation.evaluate import EVALUATED_MODELS, progress_line
 from recsys.words import PLAIN_NAMES, plural, short_title
 from tests.apptest import FAST, app_env, shared_env  # noqa: F401  (fixtures)
 
@@ -43,7 +43,7 @@ def test_evaluation_progress_names_the_model_plainly_and_counts_seeds():
     """Regression: the bar read "Seed 0: kg measured"."""
     assert progress_line({"model": "kg", "seed": 0}, [0, 1, 2]) == "Knowledge graph, seed 1 of 3: done"
     assert progress_line({"model": "gcn-paper", "seed": 7}, [5, 7]) == "The report's GCN, seed 2 of 2: done"
-    assert set(PLAIN_NAMES) >= set(MODELS)  # every model evaluated has a plain name
+    assert set(PLAIN_NAMES) >= set(EVALUATED_MODELS)  # every model evaluated has a plain name
 
 
 @pytest.mark.parametrize("config, label", [

@@ -36,11 +36,11 @@ def latest_evaluation():
 def run_evaluation():
     """Evaluate every model on the current data with a progress bar, and save the report.
     Returns the per-seed results and "" or, if they could not be saved, why not."""
-    from recsys.evaluation.evaluate import MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path, write_report
+    from recsys.evaluation.evaluate import EVALUATED_MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path, write_report
 
     digest = data_digest()
     bar = st.progress(0.0, text="Loading songs…")
-    total = len(EVALUATION_SEEDS) * len(MODELS) * ROWS_PER_MODEL
+    total = len(EVALUATION_SEEDS) * len(EVALUATED_MODELS) * ROWS_PER_MODEL
     done = []
 
     def report(row: dict) -> None:
@@ -48,10 +48,10 @@ def run_evaluation():
         bar.progress(len(done) / total, text=progress_line(row, EVALUATION_SEEDS))
 
     with cache.evaluation_lock(cache_dir()):  # four minutes of every core: one at a time
-        results = evaluate(app_context.catalogue(data_path()), list(MODELS), EVALUATION_SEEDS, on_result=report)
+        results = evaluate(app_context.catalogue(data_path()), list(EVALUATED_MODELS), EVALUATION_SEEDS, on_result=report)
     bar.empty()
     try:
-        write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(MODELS))
+        write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(EVALUATED_MODELS))
     except RecsysError as err:
         return results, str(err)
     return results, ""

@@ -12,7 +12,7 @@ from pages import escape_markdown
 from pages.widgets.serving import serve_in_session
 from recsys import worker
 from recsys.charts import loss_chart
-from recsys.config import MODELS, TrainConfig
+from recsys.config import TRAINABLE_MODELS, TrainConfig
 from recsys.errors import RecsysError
 from recsys.words import plural
 
@@ -38,7 +38,7 @@ def number_box(column, label: str, name: str, config: TrainConfig, **options):
 def training_form(shown: TrainConfig, locked: bool) -> TrainConfig | None:
     """The model and its settings, prefilled from `shown` (disabled while a run is `locked` in);
     on Start, the TrainConfig asked for (None before, or with a word if it is not one)."""
-    model = st.radio("Model", MODELS, index=MODELS.index(shown.model), format_func=DESCRIPTIONS.get, disabled=locked)
+    model = st.radio("Model", TRAINABLE_MODELS, index=TRAINABLE_MODELS.index(shown.model), format_func=DESCRIPTIONS.get, disabled=locked)
     start_from = shown if shown.model == model else TrainConfig.preset(model)
     with st.form("train"):
         left, middle, right = st.columns(3)

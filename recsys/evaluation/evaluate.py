@@ -23,7 +23,7 @@ from recsys.recommend import Filters, Groups, pick, sound_bonus
 from recsys.evaluation.split import Split, holdout_split
 from recsys.words import PLAIN_NAMES, word_for
 
-MODELS: dict[str, Callable[[], Model]] = {
+EVALUATED_MODELS: dict[str, Callable[[], Model]] = {
     "random": Random,
     "popularity": Popularity,
     "audio-features": AudioFeatures,
@@ -51,9 +51,9 @@ MAX_TEST_PLAYLISTS = 500
 
 def evaluate(catalogue: Catalogue, names: list[str], seeds: list[int], on_result=None) -> pd.DataFrame:
     """One row per (seed, model, view, subset) with every metric; `on_result(row)` as each lands."""
-    unknown = [name for name in names if name not in MODELS]
+    unknown = [name for name in names if name not in EVALUATED_MODELS]
     if unknown:
-        raise RecsysError(f"Unknown {word_for(len(unknown), 'model')}: {', '.join(unknown)}. Choose from: {', '.join(MODELS)}.")
+        raise RecsysError(f"Unknown {word_for(len(unknown), 'model')}: {', '.join(unknown)}. Choose from: {', '.join(EVALUATED_MODELS)}.")
     rows = []
     for seed in seeds:
         task = EvaluationTask(catalogue, holdout_split(catalogue, seed), seed)
@@ -98,7 +98,7 @@ class EvaluationTask:
 
     def run(self, name: str) -> list[dict]:
         started = time.perf_counter()
-        model = MODELS[name]().fit(self.split.train, self.seed)
+        model = EVALUATED_MODELS[name]().fit(self.split.train, self.seed)
         fit_seconds = time.perf_counter() - started
         coherence = genre_coherence(model.neighbours(self.sample, NEIGHBOURS), self.sample, self.genres)
         common = {"seed": self.seed, "model": name, "fit_seconds": fit_seconds}
