@@ -41,6 +41,15 @@ LABEL_IF_CHANGED = ("hidden_dim", "out_dim", "dropout", "negatives_per_positive"
                     "shared_negatives", "max_pairs", "init_std")
 
 
+# (min, max) of each setting's box on the Train page: within what TrainConfig accepts (a test holds
+# them to it), and no wider than one run on a small server can sensibly take.
+FORM_BOUNDS = {
+    "epochs": (1, 2000), "lr": (1e-5, 1.0), "seed": (0, 2**31 - 1), "out_dim": (1, 512), "layers": (1, 6),
+    "temperature": (0.1, 100.0), "hidden_dim": (1, 1024), "dropout": (0.0, 0.95), "negatives_per_positive": (1, 20),
+    "holdout": (0.0, 0.5),
+}
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that shapes a trained model. The defaults are the knowledge-graph model, the

@@ -12,7 +12,7 @@ from pages import escape_markdown
 from pages.widgets.serving import serve_in_session
 from recsys import worker
 from recsys.charts import loss_chart
-from recsys.config import TRAINABLE_MODELS, TrainConfig
+from recsys.config import FORM_BOUNDS, TRAINABLE_MODELS, TrainConfig
 from recsys.errors import RecsysError
 from recsys.words import plural
 
@@ -21,18 +21,9 @@ DESCRIPTIONS = {
           "graph; songs that share a playlist are pulled together.",
     "gcn-paper": "The report's recipe: a two-layer graph convolutional network on playlists and songs.",
 }
-# (min, max) of each setting's box: within what TrainConfig accepts (recsys.config; a test holds
-# them to it), and no wider than one run on a small server can sensibly take.
-BOUNDS = {
-    "epochs": (1, 2000), "lr": (1e-5, 1.0), "seed": (0, 2**31 - 1), "out_dim": (1, 512), "layers": (1, 6),
-    "temperature": (0.1, 100.0), "hidden_dim": (1, 1024), "dropout": (0.0, 0.95), "negatives_per_positive": (1, 20),
-    "holdout": (0.0, 0.5),
-}
-
-
 def number_box(column, label: str, name: str, config: TrainConfig, **options):
-    """A number box for the training setting `name`, within BOUNDS, prefilled from `config`."""
-    return column.number_input(label, *BOUNDS[name], getattr(config, name), **options)
+    """A number box for the training setting `name`, within FORM_BOUNDS, prefilled from `config`."""
+    return column.number_input(label, *FORM_BOUNDS[name], getattr(config, name), **options)
 
 
 def training_form(shown: TrainConfig, locked: bool) -> TrainConfig | None:
