@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TrainConfig  # noqa: E402
 from recsys.embeddings import sound_vectors  # noqa: E402
-from recsys.evaluation.evaluate import NEIGHBOURS, EvaluationTask  # noqa: E402
+from recsys.evaluation.evaluate import LIST_LENGTH, EvaluationTask  # noqa: E402
 from recsys.load import load_catalogue  # noqa: E402
 from recsys.evaluation.metrics import capped_recall, tie_rate  # noqa: E402
 from recsys.pipeline import prepare  # noqa: E402
@@ -89,11 +89,11 @@ def sweep(data: Path, seed: int) -> None:
     cosine = np.stack([vectors[songs].mean(axis=0) for songs in task.sets]) @ vectors.T  # (B, T)
 
     def recall(weight: float, filters: Filters | None) -> float:
-        lists = np.full((len(task.sets), NEIGHBOURS), -1)
+        lists = np.full((len(task.sets), LIST_LENGTH), -1)
         for row, songs in enumerate(task.sets):
             blended = np.where(task.exclude[row], -np.inf, cosine[row] + sound_bonus(sound, songs, weight=weight))
-            picked = (np.argsort(-blended)[:NEIGHBOURS] if filters is None
-                      else pick(blended, NEIGHBOURS, groups, filters, chosen=songs))
+            picked = (np.argsort(-blended)[:LIST_LENGTH] if filters is None
+                      else pick(blended, LIST_LENGTH, groups, filters, chosen=songs))
             lists[row, :len(picked)] = picked
         return capped_recall(lists, task.pos_row, task.pos_col)
 

@@ -3,7 +3,7 @@
 import argparse
 from pathlib import Path
 
-from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, TRAINABLE_MODELS
+from recsys.config import DEFAULT_CACHE_DIR, DEFAULT_DATA, EVALUATION, TRAINABLE_MODELS
 from recsys.recommend import MAX_FEEDBACK, PER_ALBUM, PER_ARTIST, VARIETY_RANGE
 
 DESCRIPTION = "Command line: `python -m recsys train | recommend | export | evaluate | serve-default | synth`."
@@ -52,8 +52,8 @@ def parser() -> argparse.ArgumentParser:
     evaluate_ = commands.add_parser("evaluate", parents=[common], help="measure every model on held-out playlist tracks")
     evaluate_.add_argument("--models", nargs="+", metavar="MODEL",
                            help="models to compare (default: all; an unknown name lists the choices)")
-    evaluate_.add_argument("--seed", nargs="+", type=int, default=[0, 1, 2], metavar="N",
-                           help="one split and training run per seed (default: 0 1 2)")
+    evaluate_.add_argument("--seed", nargs="+", type=int, default=list(EVALUATION.seeds), metavar="N",
+                           help=f"one split and training run per seed (default: {' '.join(map(str, EVALUATION.seeds))})")
     evaluate_.add_argument("--out", help="also write every figure to this JSON file")
     evaluate_.set_defaults(command="evaluate")
 

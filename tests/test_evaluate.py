@@ -66,14 +66,14 @@ def test_a_damaged_saved_evaluation_is_reported_once_and_set_aside(two_playlists
     assert not path.exists() and read_report(path, heard.append) is None and len(heard) == 1
 
 
-def test_a_large_catalogue_is_judged_on_a_seeded_sample_of_its_test_playlists(two_playlists, monkeypatch):
-    import recsys.evaluation.evaluate as evaluate_module
+def test_a_large_catalogue_is_judged_on_a_seeded_sample_of_its_test_playlists(two_playlists):
+    from recsys.config import EvaluationConfig
+    from recsys.evaluation.evaluate import EvaluationTask
     from recsys.evaluation.split import holdout_split
 
     split = holdout_split(two_playlists, 0)
-    everything = evaluate_module.EvaluationTask(two_playlists, split, 0)
-    monkeypatch.setattr(evaluate_module, "MAX_TEST_PLAYLISTS", 1)
-    sampled = evaluate_module.EvaluationTask(two_playlists, split, 0)
+    everything = EvaluationTask(two_playlists, split, 0)
+    sampled = EvaluationTask(two_playlists, split, 0, EvaluationConfig(max_test_playlists=1))
     assert len(everything.playlists) == 2 and len(sampled.playlists) == 1
     # Only the sampled playlist's held-out songs count, and its own training songs are masked.
     keep = split.test_playlist == sampled.playlists[0]

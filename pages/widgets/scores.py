@@ -8,6 +8,7 @@ from pages import notify
 from pages.widgets.serving import cache_dir, data_digest, data_path
 from recsys import cache
 from recsys.charts import METRIC_LABELS, MODEL_LABELS
+from recsys.config import EVALUATION
 from recsys.errors import RecsysError
 from recsys.evaluation.evaluate import summary_table
 from recsys.evaluation.metrics import CAPPED
@@ -21,7 +22,6 @@ TABLES = {
     "How far apart the scores are": ("tie rate", "tie rate at 3 decimals", "score spread"),
 }
 
-EVALUATION_SEEDS = [0, 1, 2]
 
 
 def latest_evaluation():
@@ -38,20 +38,20 @@ def run_evaluation():
     Returns the per-seed results and "" or, if they could not be saved, why not."""
     from recsys.evaluation.evaluate import EVALUATED_MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path, write_report
 
-    digest = data_digest()
+    digest, seeds = data_digest(), list(EVALUATION.seeds)
     bar = st.progress(0.0, text="Loading songs…")
-    total = len(EVALUATION_SEEDS) * len(EVALUATED_MODELS) * ROWS_PER_MODEL
+    total = len(seeds) * len(EVALUATED_MODELS) * ROWS_PER_MODEL
     done = []
 
     def report(row: dict) -> None:
         done.append(row)
-        bar.progress(len(done) / total, text=progress_line(row, EVALUATION_SEEDS))
+        bar.progress(len(done) / total, text=progress_line(row, seeds))
 
     with cache.evaluation_lock(cache_dir()):  # four minutes of every core: one at a time
-        results = evaluate(app_context.catalogue(data_path()), list(EVALUATED_MODELS), EVALUATION_SEEDS, on_result=report)
+        results = evaluate(app_context.catalogue(data_path()), list(EVALUATED_MODELS), seeds, on_result=report)
     bar.empty()
     try:
-        write_report(report_path(cache_dir(), digest), results, EVALUATION_SEEDS, list(EVALUATED_MODELS))
+        write_report(report_path(cache_dir(), digest), results, seeds, list(EVALUATED_MODELS))
     except RecsysError as err:
         return results, str(err)
     return results, ""

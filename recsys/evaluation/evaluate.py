@@ -17,7 +17,8 @@ from recsys.evaluation.baselines import (
 from recsys.errors import RecsysError
 from recsys.load import Catalogue
 from recsys.calibrate import fit_calibration
-from recsys.evaluation.metrics import CAPPED, genre_coherence, list_metrics, ranking_metrics, recall_at
+from recsys.config import EVALUATION, EvaluationConfig
+from recsys.evaluation.metrics import CAPPED, KS, genre_coherence, list_metrics, ranking_metrics, recall_at
 from recsys.embeddings import sound_vectors
 from recsys.recommend import Filters, Groups, pick, sound_bonus
 from recsys.evaluation.split import Split, holdout_split
@@ -40,23 +41,21 @@ PLAYLIST_VIEW = "playlist→track"
 VIEWS = ("song→songs", AS_SHOWN, *VARIED, PLAYLIST_VIEW)
 # Per seed: two views in three subsets each, and the list as shown, plain and at each variety, over all held-out tracks.
 ROWS_PER_MODEL = 7 + len(VARIETY_LEVELS)
+LIST_LENGTH = KS[0]  # songs in a list judged, as the app shows ten
 LIST_METRICS = ("distinct artists", "most from one album", "tie rate", "tie rate at 3 decimals", "score spread",
                 "mean popularity")
-COHERENCE_SAMPLE = 2000  # songs whose 10 neighbours are checked for genre; one seeded sample for all models
-NEIGHBOURS = 10
-# Test playlists scored at most, a seeded sample beyond it: every one of the shipped data's 471,
-# and a (playlists × songs) score matrix that still fits memory at a million songs.
-MAX_TEST_PLAYLISTS = 500
 
 
-def evaluate(catalogue: Catalogue, names: list[str], seeds: list[int], on_result=None) -> pd.DataFrame:
+def evaluate(catalogue: Catalogue, names: list[str], seeds: list[int], on_result=None,
+             config: EvaluationConfig = EVALUATION) -> pd.DataFrame:
     """One row per (seed, model, view, subset) with every metric; `on_result(row)` as each lands."""
     unknown = [name for name in names if name not in EVALUATED_MODELS]
     if unknown:
         raise RecsysError(f"Unknown {word_for(len(unknown), 'model')}: {', '.join(unknown)}. Choose from: {', '.join(EVALUATED_MODELS)}.")
     rows = []
     for seed in seeds:
-        task = EvaluationTask(catalogue, holdout_split(catalogue, seed), seed)
+        split = holdout_split(catalogue, seed, config.test_fraction, config.min_playlist_tracks)
+        task = EvaluationTask(catalogue, split, seed, config)
         for name in names:
             for row in task.run(name):
                 rows.append(row)
@@ -73,13 +72,13 @@ def progress_line(row: dict, seeds: list[int]) -> str:
 class EvaluationTask:
     """What every model is judged against for one seed: test playlists, their masks and positives."""
 
-    def __init__(self, catalogue: Catalogue, split: Split, seed: int):
+    def __init__(self, catalogue: Catalogue, split: Split, seed: int, config: EvaluationConfig = EVALUATION):
         self.split, self.seed = split, seed
         train = split.train
         rng = np.random.default_rng(seed)
         self.playlists = np.unique(split.test_playlist)  # (B,) test playlists, one score row each
-        if len(self.playlists) > MAX_TEST_PLAYLISTS:
-            self.playlists = np.sort(rng.choice(self.playlists, MAX_TEST_PLAYLISTS, replace=False))
+        if len(self.playlists) > config.max_test_playlists:
+            self.playlists = np.sort(rng.choice(self.playlists, config.max_test_playlists, replace=False))
         row_of = np.full(catalogue.ids.num_playlists, -1)
         row_of[self.playlists] = np.arange(len(self.playlists))
         in_test = row_of[train.edge_playlist] >= 0
@@ -90,7 +89,7 @@ class EvaluationTask:
         sampled = row_of[split.test_playlist] >= 0
         self.pos_row, self.pos_col = row_of[split.test_playlist][sampled], split.test_track[sampled]
         self.cold = split.cold_test[sampled]
-        self.sample = rng.choice(catalogue.ids.num_tracks, min(COHERENCE_SAMPLE, catalogue.ids.num_tracks), replace=False)
+        self.sample = rng.choice(catalogue.ids.num_tracks, min(config.coherence_sample, catalogue.ids.num_tracks), replace=False)
         self.genres = catalogue.tracks["genre"].to_numpy()
         self.groups = Groups.of(catalogue.tracks)
         self.sound = sound_vectors(catalogue.features_raw)
@@ -100,7 +99,7 @@ class EvaluationTask:
         started = time.perf_counter()
         model = EVALUATED_MODELS[name]().fit(self.split.train, self.seed)
         fit_seconds = time.perf_counter() - started
-        coherence = genre_coherence(model.neighbours(self.sample, NEIGHBOURS), self.sample, self.genres)
+        coherence = genre_coherence(model.neighbours(self.sample, LIST_LENGTH), self.sample, self.genres)
         common = {"seed": self.seed, "model": name, "fit_seconds": fit_seconds}
         rows = []
         song_scores = model.set_scores(self.sets)
@@ -120,7 +119,7 @@ class EvaluationTask:
     def _raw_lists(self, song_scores: np.ndarray) -> dict:
         """List metrics of each playlist's plain top 10, scores shown as they are."""
         masked = np.where(self.exclude, -np.inf, song_scores)
-        top = np.argpartition(-masked, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]  # (B, 10), unordered
+        top = np.argpartition(-masked, LIST_LENGTH, axis=1)[:, :LIST_LENGTH]  # (B, 10), unordered
         lists = np.take_along_axis(top, np.argsort(-np.take_along_axis(masked, top, axis=1), axis=1, kind="stable"), axis=1)
         return self._list_metrics(lists, np.take_along_axis(masked, lists, axis=1))
 
@@ -130,9 +129,9 @@ class EvaluationTask:
         fitted to this model (recsys.calibrate) on this split."""
         blended = song_scores + np.stack([sound_bonus(self.sound, songs) for songs in self.sets])
         similarity = partial(_among, model)
-        lists = np.full((len(self.sets), NEIGHBOURS), -1)
+        lists = np.full((len(self.sets), LIST_LENGTH), -1)
         for row, songs in enumerate(self.sets):
-            picked = pick(np.where(self.exclude[row], -np.inf, blended[row]), NEIGHBOURS, self.groups, Filters(),
+            picked = pick(np.where(self.exclude[row], -np.inf, blended[row]), LIST_LENGTH, self.groups, Filters(),
                           chosen=songs, variety=variety, similarity=similarity)
             lists[row, :len(picked)] = picked
         shown = np.where(lists >= 0, calibration(np.take_along_axis(blended, np.maximum(lists, 0), axis=1)), np.nan)
@@ -147,7 +146,7 @@ class EvaluationTask:
     def song_recall(self, track_vectors: np.ndarray) -> float:
         """Song → songs Recall@10 of track vectors over every held-out track: what training follows."""
         model = VectorModel().set_vectors(track_vectors)
-        return recall_at(model.set_scores(self.sets), self.exclude, self.pos_row, self.pos_col, NEIGHBOURS)
+        return recall_at(model.set_scores(self.sets), self.exclude, self.pos_row, self.pos_col, LIST_LENGTH)
 
     def _by_subset(self, scores: np.ndarray) -> dict[str, dict]:
         """Metrics over all held-out tracks, over warm ones only and over cold-start ones only.

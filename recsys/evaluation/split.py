@@ -5,10 +5,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from recsys.config import EVALUATION
 from recsys.load import Catalogue
 
-TEST_FRACTION = 0.2
-MIN_PLAYLIST_TRACKS = 5  # smaller playlists keep all their tracks for training
 
 
 @dataclass(frozen=True)
@@ -25,15 +24,16 @@ class Split:
         return self.train.tracks["playlist_count"].to_numpy()[self.test_track] == 0
 
 
-def holdout_split(catalogue: Catalogue, seed: int, fraction: float = TEST_FRACTION) -> Split:
-    """For every playlist with ≥ MIN_PLAYLIST_TRACKS tracks, hold out round(fraction·n) of them (≥ 1).
+def holdout_split(catalogue: Catalogue, seed: int, fraction: float = EVALUATION.test_fraction,
+                  min_tracks: int = EVALUATION.min_playlist_tracks) -> Split:
+    """For every playlist with ≥ `min_tracks` tracks, hold out round(fraction·n) of them (≥ 1).
 
     A track whose every edge is held out stays in the catalogue with its features, artist and
     album but no playlist edge, exactly like a row with an empty playlist_id.
     """
     playlist, track = catalogue.edge_playlist, catalogue.edge_track
     size = np.bincount(playlist, minlength=catalogue.ids.num_playlists)  # (P,)
-    held = np.where(size >= MIN_PLAYLIST_TRACKS, np.maximum(1, np.rint(fraction * size)), 0).astype(np.int64)
+    held = np.where(size >= min_tracks, np.maximum(1, np.rint(fraction * size)), 0).astype(np.int64)
     # A random rank of each edge within its playlist: its random key's place among the playlist's (0 first).
     key = pd.Series(np.random.default_rng(seed).random(len(playlist)))
     rank = key.groupby(playlist).rank(method="first").to_numpy(dtype=np.int64) - 1
