@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from recsys import access, cache, datasets
+from recsys import access, datasets, store
 from recsys.config import DEFAULT_CACHE_DIR, TrainConfig
 from recsys.errors import RecsysError
 from recsys.load import Catalogue, load_catalogue
@@ -110,7 +110,7 @@ def catalogue(path: Path) -> Catalogue:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _data_digest(path: str, mtime_ns: int, size: int) -> str:
-    return cache.file_digest(path)
+    return store.file_digest(path)
 
 
 def data_digest(path: Path) -> str:

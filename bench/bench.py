@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recsys import cache  # noqa: E402
+from recsys import cache, store  # noqa: E402
 from recsys.config import DEFAULT_DATA, TrainConfig  # noqa: E402
 from recsys.explain import Explainer  # noqa: E402
 from recsys.graph import build_graph  # noqa: E402
@@ -83,7 +83,7 @@ def bench_core(data: Path, repeats: int, workdir: Path) -> tuple[dict, Recommend
     embeddings, seconds = timed(train, catalogue, config)
     results[f"train default model ({config.model}, {config.epochs} epochs) (s)"] = seconds
 
-    digest = cache.file_digest(data)
+    digest = store.file_digest(data)
     path = cache.cache_path(workdir, digest, config)
     cache.save(path, embeddings, catalogue.ids, digest, config)
     cache.save_current_config(workdir, config)

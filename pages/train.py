@@ -9,7 +9,7 @@ from pages import escape_markdown, menu, not_in_demo
 from pages.widgets.operator import operator_only
 from pages.widgets.serving import cache_dir, current_config, data_path, default_config, model_picker
 from pages.widgets.training import follow, last_outcome, training_form
-from recsys import cache, worker
+from recsys import cache, store, worker
 
 menu()
 not_in_demo()
@@ -27,7 +27,7 @@ if config is not None:
     if cache.training_under_way(cache_dir()):
         st.error("Another training run on this installation is under way; wait for it to finish, then try again.")
         st.stop()
-    if not cache.writable(cache_dir()):  # said before training, not after every epoch has run
+    if not store.writable(cache_dir()):  # said before training, not after every epoch has run
         st.error(f"The cache folder {escape_markdown(str(cache_dir()))} cannot take a new model (it is read-only "
                  f"or full). The app keeps serving the {current.label}; make the folder writable or free some "
                  "space, then train again.")

@@ -24,9 +24,6 @@ from recsys.ids import IdMap
 from recsys.recommend import SOUND_WEIGHT
 from recsys.store import array_digest, modified_time, read_arrays, read_record, write_atomically, write_record
 
-# Moved to recsys.store; still reachable as cache.<name> for the callers that say so until they move.
-from recsys.store import file_digest, file_in_the_way, writable  # noqa: F401
-
 # 2: a checksum over the arrays. 3: the kg model learns from year and popularity with another
 # loss, so its vectors from version 2 with the same settings are another model. 4: the score
 # scale (recsys.calibrate) is kept with the vectors. 5: with the sound weight it was fitted for.

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from recsys import cache
+from recsys import cache, store
 from recsys.ann import EXACT_UP_TO, VectorIndex
 from recsys.calibrate import held_out_calibration
 from recsys.config import TrainConfig
@@ -144,7 +144,7 @@ def prepare(
     above `exact_up_to` songs, with an approximate-neighbour index kept beside them."""
     catalogue = load_catalogue(data_path)
     config = config or cache.load_current_config(cache_dir, on_message)
-    digest = cache.file_digest(data_path)
+    digest = store.file_digest(data_path)
     path = cache.cache_path(cache_dir, digest, config)
     embeddings, why = cache.load(path, catalogue.ids, digest, config)
     if embeddings is None:
@@ -188,7 +188,7 @@ def train_and_save(
     needed to serve at all) waits, then uses what the run it waited for saved if that was this model.
     `on_locked` is called once this run holds the cache.
     """
-    blocker = cache.file_in_the_way(cache_dir)
+    blocker = store.file_in_the_way(cache_dir)
     if blocker is not None:  # said now: no disk setting would let this run's model be saved after training
         raise RecsysError(f"No model can be saved in {Path(cache_dir)}: {blocker} is a file, not a folder. Move "
                           "that file, or choose another cache folder (--cache-dir, or RECSYS_CACHE_DIR for the app).")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from recsys import cache
+from recsys import cache, store
 from recsys.config import TrainConfig
 from recsys.errors import NotSaved, RecsysError
 
@@ -161,7 +161,7 @@ def _run(data_path: str, cache_dir: str, config_json: str, report: Path, first: 
     try:
         config = TrainConfig(**json.loads(config_json))
         catalogue = load_catalogue(data_path)
-        train_and_save(catalogue, cache.file_digest(data_path), cache_dir, config, on_locked=holding_lock, wait=first,
+        train_and_save(catalogue, store.file_digest(data_path), cache_dir, config, on_locked=holding_lock, wait=first,
                        on_epoch=lambda epoch, epochs, loss, recall: write(
                            "epoch", epoch=epoch, epochs=epochs, loss=loss, recall=recall))
     except Stopped:

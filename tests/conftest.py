@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from recsys import cache
+from recsys import cache, store
 from recsys.config import AUDIO_FEATURES, DEFAULT_DATA, TrainConfig
 from recsys.projection import MAP_LOG
+
+# The pages' AppTest fixtures (app_env, shared_env, untrained_env), for every test module.
+pytest_plugins = ("tests.apptest",)
 
 # The graphs here have a dozen nodes: one thread avoids thread start-up and contention costs that
 # otherwise make a 50-epoch run ten times slower on a busy 2-core machine.
@@ -197,7 +200,7 @@ def trained_cache(tmp_path_factory) -> Path:
     cache_dir = tmp_path_factory.mktemp("trained") / "cache"
     vectors = prepare(DEFAULT_DATA, cache_dir, E2E_CONFIG).embeddings.track
     cache.save_current_config(cache_dir, E2E_CONFIG)
-    path = cache.cache_path(cache_dir, cache.file_digest(DEFAULT_DATA), E2E_CONFIG)
+    path = cache.cache_path(cache_dir, store.file_digest(DEFAULT_DATA), E2E_CONFIG)
     cache.save_projection(cache.projection_path(path), vectors, pca_2d(vectors), STORED_MAP_KEPT)
     return cache_dir
 

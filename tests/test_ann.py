@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from recsys import cache, pipeline
+from recsys import cache, pipeline, store
 from recsys.ann import VectorIndex
 from recsys.config import TrainConfig
 from recsys.embeddings import Embeddings, l2_normalise
@@ -54,7 +54,7 @@ def test_the_recommender_ranks_candidates_exactly_and_scans_everything_when_filt
 def test_a_large_catalogues_index_is_kept_beside_its_model_and_read_back(two_playlists_csv, tmp_path, monkeypatch):
     # exact_up_to=0: the 12-song catalogue treated as a large one
     first = pipeline.prepare(two_playlists_csv, tmp_path, TINY_CONFIG, exact_up_to=0)
-    digest = cache.file_digest(two_playlists_csv)
+    digest = store.file_digest(two_playlists_csv)
     assert cache.index_path(cache.cache_path(tmp_path, digest, TINY_CONFIG)).is_file()
 
     def no_build(*args, **kwargs):

@@ -1,8 +1,6 @@
 """Shared mode, driven headless through AppTest: with an operator password set, training,
 evaluation runs and uploads wait for it, and a session that guesses wrong too often is locked out."""
 
-from tests.apptest import app_env  # noqa: F401  (a fixture)
-
 
 def unlock(app, password: str) -> None:
     """Type `password` into the page's operator password form and submit it."""

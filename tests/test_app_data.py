@@ -4,7 +4,7 @@ chosen and undone; uploads off where the installation sets its data; a bad data 
 from pathlib import Path
 
 from recsys import datasets
-from tests.apptest import AppEnv, app_env  # noqa: F401  (app_env is a fixture)
+from tests.apptest import AppEnv
 
 
 def uploads_on(app_env: AppEnv) -> AppEnv:

@@ -3,7 +3,6 @@ tables and chart, and a report the disk refuses."""
 
 from recsys.charts import METRIC_LABELS, MODEL_LABELS
 from recsys.evaluation.evaluate import AS_SHOWN, EVALUATED_MODELS, TABLE_METRICS
-from tests.apptest import app_env, shared_env  # noqa: F401  (fixtures)
 
 
 def test_evaluation_page_without_a_report_says_how_to_make_one(shared_env):

@@ -3,8 +3,6 @@ leaves the engineering out, and visitors get no developer menu."""
 
 from pathlib import Path
 
-from tests.apptest import shared_env  # noqa: F401  (a fixture)
-
 
 def menu_links(app) -> dict[str, str]:
     """The sidebar menu's links: page title → the query string it carries."""

@@ -1,8 +1,6 @@
 """The Mini playlist page, driven headless through AppTest: a set from a link, songs added from its
 search, and suggestions when nothing matches."""
 
-from tests.apptest import shared_env  # noqa: F401  (a fixture)
-
 
 def test_a_mini_playlist_gets_ten_songs_for_the_whole_set(shared_env):
     app = shared_env.open("pages/playlist.py", set="t0,t1,gone")  # "gone": a song no longer in the data is dropped

@@ -6,10 +6,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recsys import cache
+from recsys import cache, store
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare
-from tests.apptest import FAST, app_env, shared_env, untrained_env  # noqa: F401  (fixtures)
+from tests.apptest import FAST
 from tests.conftest import write_songs_csv
 
 
@@ -41,7 +41,7 @@ def test_misspelled_query_gives_ten_recommendations_and_a_radar(shared_env):
 def test_first_start_trains_and_caches_the_current_model(untrained_env):
     path, cache_dir = untrained_env
     untrained_env.open()
-    digest = cache.file_digest(path)
+    digest = store.file_digest(path)
     assert cache.cache_path(cache_dir, digest, FAST).exists()
 
 
@@ -150,7 +150,7 @@ def test_a_corrupted_cache_is_rebuilt_with_a_message(app_env):
 
     path, cache_dir = app_env
     app_env.open()
-    model = cache.cache_path(cache_dir, cache.file_digest(path), FAST)
+    model = cache.cache_path(cache_dir, store.file_digest(path), FAST)
     model.write_bytes(b"not an npz archive")
     st.cache_resource.clear()  # a fresh server process would start with an empty resource cache
     app = app_env.open()
@@ -162,7 +162,7 @@ def test_a_corrupted_cache_is_rebuilt_with_a_message(app_env):
 
 
 def _ids_digest_config(path):
-    return load_catalogue(path).ids, cache.file_digest(path), FAST
+    return load_catalogue(path).ids, store.file_digest(path), FAST
 
 
 def test_a_first_start_on_a_read_only_disk_trains_once_and_serves_from_memory(untrained_env, refuse_writes,

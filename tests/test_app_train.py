@@ -10,16 +10,16 @@ import pytest
 
 from app_context import TRAIN_OUTCOME, TRAIN_REPORT
 from pages.widgets.serving import short_label
-from recsys import cache
+from recsys import cache, store
 from recsys.config import TrainConfig
 from recsys.load import load_catalogue
 from recsys.pipeline import train_and_save
-from tests.apptest import FAST, AppEnv, app_env  # noqa: F401  (app_env is a fixture)
+from tests.apptest import FAST, AppEnv
 
 
 def served_in_link(app_env: AppEnv, app) -> TrainConfig:
     """The model the session's link names (`?model=`), which it serves."""
-    return cache.find_config(app_env.cache_dir, cache.file_digest(app_env.path), app.query_params["model"])
+    return cache.find_config(app_env.cache_dir, store.file_digest(app_env.path), app.query_params["model"])
 
 
 def number_input(app, label):
@@ -57,7 +57,7 @@ def test_training_page_runs_two_epochs_and_updates_the_cache(app_env):
     trained = dataclasses.replace(FAST, epochs=2, holdout=0.2)  # the model served, two settings changed
     assert served_in_link(app_env, app) == trained  # this session serves it now; everyone else keeps the default
     assert cache.load_current_config(cache_dir) == FAST
-    assert cache.cache_path(cache_dir, cache.file_digest(path), trained).exists()
+    assert cache.cache_path(cache_dir, store.file_digest(path), trained).exists()
     assert "final loss" in app.success[0].value
 
 
@@ -155,7 +155,7 @@ def test_the_sidebar_switches_this_sessions_model_and_no_one_elses(app_env):
     path, cache_dir = app_env
     app = app_env.open()  # serves FAST, the default model
     other = dataclasses.replace(FAST, epochs=2)
-    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)
+    train_and_save(load_catalogue(path), store.file_digest(path), cache_dir, other)
     picker = app.run().sidebar.selectbox[0]
     assert picker.options == [short_label(other), short_label(FAST)]  # newest first
     assert FAST.label in app.sidebar.caption[-1].value  # the served model's full name, under the box
@@ -173,7 +173,7 @@ def test_models_that_differ_in_one_setting_only_are_told_apart(app_env):
     path, cache_dir = app_env
     app = app_env.open()  # serves FAST
     other = dataclasses.replace(FAST, temperature=5.0)
-    train_and_save(load_catalogue(path), cache.file_digest(path), cache_dir, other)
+    train_and_save(load_catalogue(path), store.file_digest(path), cache_dir, other)
     picker = app.run().sidebar.selectbox[0]
     # The browser sends back the label of the option chosen: two alike would be one model.
     assert len(set(picker.options)) == 2

@@ -102,16 +102,13 @@ def test_recommend_prints_names_without_their_terminal_escapes(make_csv, tmp_pat
     assert_one_error_line(capsys.readouterr().err, "Did you mean “Red Light” by Link Band?")
 
 
-def test_recommend_before_any_train_trains_the_default_model_first(make_csv, tmp_path, capsys, monkeypatch):
-    """No current model: prepare() falls back to TrainConfig(); shrink it so the test stays fast."""
-    real_config = cache.TrainConfig
-    monkeypatch.setattr(cache, "TrainConfig", lambda **kwargs: real_config(**{"epochs": 2, "hidden_dim": 8,
-                                                                              "out_dim": 4, **kwargs}))
+def test_recommend_before_any_train_trains_the_default_model_first(make_csv, tmp_path, capsys):
+    """No current model: prepare() falls back to TrainConfig(), which takes a second on twelve songs."""
     path = make_csv(two_playlist_rows())
     assert main(["recommend", "song b1", "-k", "2", "--data", str(path), "--cache-dir", str(tmp_path)]) == 0
     out, err = capsys.readouterr()
     assert len(out.strip().splitlines()) == 3
-    assert "training it now (2 epochs)" in err
+    assert f"training it now ({TrainConfig().epochs} epochs)" in err
 
 
 def test_export_writes_row_aligned_embeddings(trained, tmp_path, capsys):
@@ -261,11 +258,7 @@ def test_recommend_on_a_cache_dir_the_disk_refuses_still_serves_its_model(traine
     assert len(out.strip().splitlines()) == 4 and "error" not in err
 
 
-def test_recommend_with_no_model_on_a_read_only_cache_dir_serves_from_memory(make_csv, tmp_path, capsys, monkeypatch,
-                                                                            refuse_writes):
-    real_config = cache.TrainConfig
-    monkeypatch.setattr(cache, "TrainConfig", lambda **kwargs: real_config(**{"epochs": 2, "hidden_dim": 8,
-                                                                              "out_dim": 4, **kwargs}))
+def test_recommend_with_no_model_on_a_read_only_cache_dir_serves_from_memory(make_csv, tmp_path, capsys, refuse_writes):
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
     refuse_writes(cache_dir)

@@ -10,7 +10,7 @@ import pytest
 
 from bench.bench import QUERIES
 from bench.concurrency import HELD_OUT, REFUSED, crowd, expected_headings
-from recsys import cache
+from recsys import cache, store
 from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.pipeline import prepare
 from tests.conftest import app_server
@@ -48,4 +48,4 @@ def test_twenty_sessions_search_while_one_trains_and_a_second_run_is_refused(ser
     assert result.trained and result.refused.startswith(REFUSED)
     trained = dataclasses.replace(SERVED, epochs=EPOCHS, holdout=HELD_OUT)  # the crowd's run validates on a fifth
     assert cache.load_current_config(cache_dir) == SERVED  # the run saved, served to its own link, not the default
-    assert cache.trained_configs(cache_dir, cache.file_digest(data)) == [trained, SERVED]
+    assert cache.trained_configs(cache_dir, store.file_digest(data)) == [trained, SERVED]

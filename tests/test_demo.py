@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.bench import READY_TEXT
-from recsys import cache
+from recsys import store
 from recsys.config import DEFAULT_DATA
 from recsys.evaluation.evaluate import report_path
 from tests.conftest import own_copy, trained_app
@@ -46,7 +46,7 @@ def app_url(trained_cache, tmp_path_factory):
     """The app on the shipped data, with a briefly trained model and the README's evaluation."""
     folder = tmp_path_factory.mktemp("demo")
     cache_dir = own_copy(trained_cache, folder)
-    shutil.copy(DOCS / "evaluation.json", report_path(cache_dir, cache.file_digest(DEFAULT_DATA)))
+    shutil.copy(DOCS / "evaluation.json", report_path(cache_dir, store.file_digest(DEFAULT_DATA)))
     with pytest.MonkeyPatch.context() as monkeypatch, trained_app(folder, monkeypatch) as url:
         yield url
 

@@ -11,10 +11,10 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from app_context import map_coordinates
-from recsys import cache
+from recsys import cache, store
 from recsys.map_charts import DEMO_MAP_CAPTION
 from tests.conftest import STORED_MAP_KEPT
-from tests.apptest import FAST, app_env  # noqa: F401  (a fixture)
+from tests.apptest import FAST
 
 
 @pytest.fixture()
@@ -30,7 +30,7 @@ def map_env(app_env, monkeypatch):  # noqa: F811
 
 def store_fake_map(data_path, cache_dir) -> np.ndarray:
     """Store a map with known preservation figures for the served (trained) model; returns its coordinates."""
-    path = cache.cache_path(cache_dir, cache.file_digest(data_path), FAST)
+    path = cache.cache_path(cache_dir, store.file_digest(data_path), FAST)
     with np.load(path, allow_pickle=False) as archive:
         vectors = archive["track_emb"]
     coords = np.random.default_rng(0).standard_normal((len(vectors), 2)).astype(np.float32)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import recsys.train
-from recsys import cache
+from recsys import cache, store
 from recsys.config import TrainConfig
 from recsys.errors import NotSaved, RecsysError
 from recsys.pipeline import prepare, train_and_save
@@ -49,7 +49,7 @@ def test_first_prepare_trains_and_writes_the_cache(two_playlists_csv, tmp_path, 
     recommender, messages = run(two_playlists_csv, tmp_path / "cache")
     assert len(train_calls) == 2
     assert any("training" in m for m in messages)
-    path = cache.cache_path(tmp_path / "cache", cache.file_digest(two_playlists_csv), TINY_CONFIG)
+    path = cache.cache_path(tmp_path / "cache", store.file_digest(two_playlists_csv), TINY_CONFIG)
     assert path.is_file()
     assert not (tmp_path / "cache" / cache.CURRENT_MODEL_FILE).exists()  # serving a model never makes it the default
     assert recommender.embeddings.track.shape == (12, TINY_CONFIG.embedding_dim)
@@ -98,13 +98,13 @@ def test_changed_config_is_retrained(two_playlists_csv, tmp_path, train_calls):
 @pytest.mark.parametrize("damage", [b"", b"\x00garbage\xff" * 10], ids=["empty", "garbage"])
 def test_corrupted_cache_is_rebuilt_with_a_message(two_playlists_csv, tmp_path, train_calls, damage):
     first, _ = run(two_playlists_csv, tmp_path)
-    path = cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), TINY_CONFIG)
+    path = cache.cache_path(tmp_path, store.file_digest(two_playlists_csv), TINY_CONFIG)
     path.write_bytes(damage)
     second, messages = run(two_playlists_csv, tmp_path)
     assert len(train_calls) == 4
     assert any("unreadable" in m and "training" in m for m in messages)
     np.testing.assert_array_equal(second.embeddings.track, first.embeddings.track)  # same seed, same model
-    assert cache.load(path, first.catalogue.ids, cache.file_digest(two_playlists_csv), TINY_CONFIG)[0] is not None
+    assert cache.load(path, first.catalogue.ids, store.file_digest(two_playlists_csv), TINY_CONFIG)[0] is not None
 
 
 @pytest.mark.parametrize("code, reason", [(errno.EROFS, "Read-only file system"), (errno.ENOSPC, "No space left")],
@@ -120,7 +120,7 @@ def test_a_cache_that_cannot_be_written_is_served_from_memory(two_playlists_csv,
 @pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC], ids=["read-only", "full"])
 def test_a_model_the_disk_refuses_is_handed_back_and_the_served_one_stays(two_playlists, two_playlists_csv, tmp_path,
                                                                          refuse_writes, code):
-    digest = cache.file_digest(two_playlists_csv)
+    digest = store.file_digest(two_playlists_csv)
     served = train_and_save(two_playlists, digest, tmp_path, TINY_CONFIG, serve=True)
     refuse_writes(tmp_path, code)
     other = dataclasses.replace(TINY_CONFIG, seed=1)
@@ -164,7 +164,7 @@ def local(recommender, track_id: str) -> int:
 
 
 def test_a_run_stopped_midway_leaves_the_served_model_and_frees_the_lock(two_playlists, two_playlists_csv, tmp_path):
-    cache_dir, digest = tmp_path / "cache", cache.file_digest(two_playlists_csv)
+    cache_dir, digest = tmp_path / "cache", store.file_digest(two_playlists_csv)
     serve(two_playlists_csv, cache_dir)
 
     def stop_at_epoch_2(epoch, *_):
@@ -181,7 +181,7 @@ def test_a_run_stopped_midway_leaves_the_served_model_and_frees_the_lock(two_pla
 
 
 def test_a_run_that_waited_for_another_uses_the_model_it_saved(two_playlists, two_playlists_csv, tmp_path, train_calls):
-    cache_dir, digest = tmp_path / "cache", cache.file_digest(two_playlists_csv)
+    cache_dir, digest = tmp_path / "cache", store.file_digest(two_playlists_csv)
     first = train_and_save(two_playlists, digest, cache_dir, TINY_CONFIG)
     second = train_and_save(two_playlists, digest, cache_dir, TINY_CONFIG, wait=True)
     assert len(train_calls) == 2
@@ -190,7 +190,7 @@ def test_a_run_that_waited_for_another_uses_the_model_it_saved(two_playlists, tw
 
 def test_training_is_refused_while_another_run_holds_the_cache(two_playlists, two_playlists_csv, tmp_path):
     with cache.training_lock(tmp_path), pytest.raises(RecsysError, match="Another training run"):
-        train_and_save(two_playlists, cache.file_digest(two_playlists_csv), tmp_path, TINY_CONFIG)
+        train_and_save(two_playlists, store.file_digest(two_playlists_csv), tmp_path, TINY_CONFIG)
 
 
 def test_similar_leaves_out_the_query_and_the_same_song_under_another_id(with_duplicate):

@@ -6,7 +6,7 @@ import pytest
 
 from recsys.linkstate import MAX_SET
 from recsys.pipeline import prepare
-from tests.apptest import FAST, shared_env  # noqa: F401  (a fixture)
+from tests.apptest import FAST
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 
 from bench.bench import READY_TEXT
 from pages.widgets.serving import short_label
-from recsys import cache, worker
+from recsys import cache, store, worker
 from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.pipeline import prepare
 from tests.conftest import E2E_CONFIG, own_copy, trained_app, two_playlist_rows, write_songs_csv
@@ -191,7 +191,7 @@ def test_a_training_run_does_not_hold_up_another_visitors_search(shared, visitor
         while cache.training_under_way(shared.cache_dir) and time.monotonic() < deadline:
             time.sleep(0.2)  # the worker process lets go of the lock as it ends
         assert not cache.training_under_way(shared.cache_dir)
-        assert set(cache.trained_configs(shared.cache_dir, cache.file_digest(DEFAULT_DATA))) == {SERVED, OTHER}
+        assert set(cache.trained_configs(shared.cache_dir, store.file_digest(DEFAULT_DATA))) == {SERVED, OTHER}
     finally:  # a failed check must not leave 2000 epochs training on the machine
         report = worker.under_way(shared.cache_dir)
         if report is not None:

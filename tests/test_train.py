@@ -1,7 +1,5 @@
 """recsys/train.py: progress callback, injected validation, reproducibility from the seed alone, learning."""
 
-import sys
-
 import numpy as np
 import pytest
 import torch

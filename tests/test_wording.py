@@ -6,11 +6,11 @@ import dataclasses
 import pytest
 
 from pages.widgets.serving import short_label
-from recsys import cache
+from recsys import cache, store
 from recsys.config import TrainConfig
 from recsys.evaluation.evaluate import EVALUATED_MODELS, progress_line
 from recsys.words import PLAIN_NAMES, plural, short_title
-from tests.apptest import FAST, app_env, shared_env  # noqa: F401  (fixtures)
+from tests.apptest import FAST
 
 # What the sidebar's box shows without cutting it, measured in Chromium (tests/test_demo.py).
 SIDEBAR_CHARACTERS = 30
@@ -103,7 +103,7 @@ def test_a_rebuilt_model_is_announced_without_its_cache_path(app_env):
 
     path, cache_dir = app_env
     app_env.open()
-    cache.cache_path(cache_dir, cache.file_digest(path), FAST).write_bytes(b"damaged")
+    cache.cache_path(cache_dir, store.file_digest(path), FAST).write_bytes(b"damaged")
     st.cache_resource.clear()
     toasts = [toast.value for toast in app_env.open().toast]
     assert toasts and not any(word in text for text in toasts for word in ("npz", "embeddings", "pytest"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from recsys import cache, worker
+from recsys import cache, store, worker
 from recsys.config import TrainConfig
 from recsys.load import load_catalogue
 
@@ -33,7 +33,7 @@ def test_a_run_reports_every_epoch_then_saves_without_changing_the_default(two_p
     progress = wait_until(report, lambda p: p.finished)
     assert progress.finished == "done" and progress.seconds > 0
     assert [epoch for epoch, *_ in progress.epochs] == [1, 2, 3] and len(progress.recalls) == 3
-    assert cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), TINY).is_file()
+    assert cache.cache_path(tmp_path, store.file_digest(two_playlists_csv), TINY).is_file()
     assert not (tmp_path / cache.CURRENT_MODEL_FILE).exists()  # the default is the operator's to change
     assert worker.under_way(tmp_path) is None
 
@@ -46,7 +46,7 @@ def test_a_run_can_be_seen_from_anywhere_stopped_and_leaves_nothing(two_playlist
     assert os.getpriority(os.PRIO_PROCESS, progress.pid) >= worker.NICENESS  # the server's page runs come first
     assert worker.stop(report)
     assert wait_until(report, lambda p: p.finished).finished == "stopped"
-    assert not cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), long).exists()
+    assert not cache.cache_path(tmp_path, store.file_digest(two_playlists_csv), long).exists()
     with cache.training_lock(tmp_path):  # released: the next run may start
         pass
     assert not worker.stop(report)  # nothing left to stop
@@ -80,6 +80,6 @@ def test_a_run_whose_server_is_killed_finishes_and_saves_on_its_own(two_playlist
     report = Path(started.stdout.strip())
     progress = wait_until(report, lambda p: p.finished)
     assert progress.finished == "done"
-    assert cache.load(cache.cache_path(tmp_path, cache.file_digest(two_playlists_csv), TINY),
-                      load_catalogue(two_playlists_csv).ids, cache.file_digest(two_playlists_csv), TINY)[0] is not None
+    assert cache.load(cache.cache_path(tmp_path, store.file_digest(two_playlists_csv), TINY),
+                      load_catalogue(two_playlists_csv).ids, store.file_digest(two_playlists_csv), TINY)[0] is not None
     assert not [path for path in tmp_path.rglob("*") if ".tmp" in path.name]  # written atomically

@@ -10,7 +10,7 @@ import app_context
 from app_context import MODEL_SERVED, TRAIN_REPORT, TRAIN_REQUEST
 from pages import SHIPPED, escape_markdown, in_demo, notify, write_url
 from pages.widgets.operator import gate
-from recsys import cache, datasets, worker
+from recsys import cache, datasets, store, worker
 from recsys.config import DEFAULT_DATA, TrainConfig
 from recsys.errors import RecsysError
 from recsys.pipeline import Recommender
@@ -106,7 +106,7 @@ def recommender() -> Recommender:
         config = current_config()
         # Trained here with a progress bar, then loaded from disk by load_recommender. A disk that
         # cannot take the model leaves it to load_recommender, which trains once and keeps the model in memory.
-        if not cache.cache_path(cache_dir(), digest, config).exists() and cache.writable(cache_dir()):
+        if not cache.cache_path(cache_dir(), digest, config).exists() and store.writable(cache_dir()):
             notice = st.empty()
             notice.info("No trained model for this data yet: training one now, once (about a minute on two cores).")
             train_first_model(config)
