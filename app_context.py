@@ -36,12 +36,10 @@ class AppConfig:
 
     @classmethod
     def from_env(cls, environ=os.environ, secrets: dict | None = None) -> "AppConfig":
-        """The configuration the environment gives; the password may come from the secrets file
-        instead (the environment wins, as in recsys.access)."""
-        password = environ.get(access.PASSWORD_VARIABLE) or (secrets or {}).get("operator_password")
+        """The configuration the environment gives; the password may come from the secrets file instead."""
         return cls(data=Path(environ[DATA_VARIABLE]) if environ.get(DATA_VARIABLE) else None,
                    cache_dir=Path(environ.get(CACHE_VARIABLE) or DEFAULT_CACHE_DIR),
-                   operator_password=str(password) if password else None)
+                   operator_password=access.operator_password(secrets, environ))
 
 
 # Session state, by name: what pages and their callbacks keep between runs.

@@ -14,9 +14,9 @@ PASSWORD_VARIABLE = "RECSYS_OPERATOR_PASSWORD"
 MAX_ATTEMPTS = 5  # wrong passwords one session may try before it is locked out
 
 
-def operator_password(secrets: dict | None = None) -> str | None:
+def operator_password(secrets: dict | None = None, environ=os.environ) -> str | None:
     """The operator password, or None for local mode; the environment wins over the secrets file."""
-    password = os.environ.get(PASSWORD_VARIABLE) or (secrets or {}).get("operator_password")
+    password = environ.get(PASSWORD_VARIABLE) or (secrets or {}).get("operator_password")
     return str(password) if password else None
 
 
