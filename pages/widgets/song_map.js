@@ -35,7 +35,7 @@ function create(parent) {
   canvas.addEventListener("pointerdown", (event) => startBox(map, event));
   canvas.addEventListener("dblclick", () => { map.view = null; draw(map); });
   canvas.addEventListener("click", (event) => click(map, event));
-  new ResizeObserver(() => { map.view = null; draw(map); }).observe(canvas);
+  new ResizeObserver(() => draw(map)).observe(canvas);  // keeps the reader's zoom, as a rerun does
   // Where song `share` of the way through the drawing order sits on screen, for browser tests.
   canvas.songOnScreen = (share) => {
     const i = Math.floor((map.x.length - 1) * share), bounds = canvas.getBoundingClientRect();
