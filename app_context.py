@@ -5,6 +5,7 @@ Beside streamlit_app.py rather than in pages/: Streamlit lists every .py file di
 a page, and recsys/ stays free of Streamlit.
 """
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,10 +146,10 @@ def map_coordinates(model_path: Path, projection: str, _track_emb):
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def map_figure(model_path: Path, projection: str, colour: str, axes: tuple[str, str], _coords, _tracks):
-    """The map's big figure, built once per model, map and colouring (28k points take a second) and
-    the same object from click to click, so Streamlit need not send it again."""
-    from recsys.map_charts import embedding_map
+def map_payload(model_path: Path, projection: str, colour: str, axes: tuple[str, str], _coords, _tracks) -> str:
+    """The canvas map's payload as JSON (recsys.map_charts.map_points), built once per model, map
+    and colouring and the same string from click to click, so Streamlit need not send it again."""
+    from recsys.map_charts import map_points
     from recsys.projection import map_sample
 
-    return embedding_map(_coords, _tracks, colour, None, [], map_sample(len(_tracks)), axes)
+    return json.dumps(map_points(_coords, _tracks, colour, map_sample(len(_tracks)), axes), separators=(",", ":"))

@@ -31,7 +31,7 @@ from recsys.config import DEFAULT_DATA, TrainConfig  # noqa: E402
 from recsys.explain import Explainer  # noqa: E402
 from recsys.graph import build_graph  # noqa: E402
 from recsys.load import load_catalogue  # noqa: E402
-from recsys.map_charts import embedding_map  # noqa: E402
+from recsys.map_charts import map_points  # noqa: E402
 from recsys.pipeline import Recommender  # noqa: E402
 from recsys.projection import pca_2d  # noqa: E402
 from recsys.recommend import Filters  # noqa: E402
@@ -105,20 +105,19 @@ def bench_core(data: Path, repeats: int, workdir: Path) -> tuple[dict, Recommend
 
 
 def bench_explore(recommender: Recommender, tracks: np.ndarray, repeats: int) -> dict:
-    """The evidence for ten recommendations, and the map's projection and figure."""
+    """The evidence for ten recommendations, and the map's projection and payload."""
     explainer, build = timed(Explainer.build, recommender.catalogue)
     explain = [timed(explainer.explain, int(t), recommender.similar(int(t))[0])[1]
                for _ in range(repeats) for t in tracks]
     emb = recommender.embeddings.track
     coordinates, project = timed(pca_2d, emb)
-    neighbours = recommender.similar(int(tracks[0]))[0]
-    draw = [timed(lambda: embedding_map(coordinates, recommender.catalogue.tracks, "genre", int(tracks[0]),
-                                        neighbours).to_json())[1] for _ in range(repeats)]
+    draw = [timed(lambda: json.dumps(map_points(coordinates, recommender.catalogue.tracks, "genre")))[1]
+            for _ in range(repeats)]
     return {
         "explain: build the graph (s)": build,
         "explain ten recommendations p50 (ms)": percentiles_ms(explain)[0],
         "map: project every song to 2-D (s)": project,
-        "map: figure built and serialised (s, median)": float(np.median(draw)),
+        "map: every song's place and hover built and serialised (s, median)": float(np.median(draw)),
     }
 
 
@@ -216,7 +215,7 @@ def _time_map_clicks(browser, env: dict, log_path: Path, clicks: int = 5) -> lis
             heading = page.get_by_role("heading", name=re.compile("and its ten neighbours"))
             for share in np.random.default_rng(0).random(clicks):
                 heading.wait_for(timeout=180_000)
-                page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)  # the close-up, after the text
+                page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the close-up, after the text
                 page.wait_for_timeout(500)
                 before = heading.inner_text()
                 x, y = page.evaluate(POINT_ON_SCREEN, share)
@@ -230,10 +229,10 @@ def _time_map_clicks(browser, env: dict, log_path: Path, clicks: int = 5) -> lis
 
 
 # Whether the panel shows another song than the heading `before` names: its heading names it, and
-# the close-up's star is it (plotly picks the top point under the pointer, not always the one aimed at).
+# the close-up's star is it (the map picks the top song under the pointer, not always the one aimed at).
 CLOSEUP_SHOWS = """(before) => {
-    const plots = document.querySelectorAll('.js-plotly-plot');
-    const star = plots.length > 1 && plots[1]._fullData?.find(trace => trace.name === 'this song');
+    const closeup = document.querySelector('.js-plotly-plot');
+    const star = closeup?._fullData?.find(trace => trace.name === 'this song');
     const heading = [...document.querySelectorAll('h3')].find(h => h.innerText.includes('and its ten neighbours'));
     if (!star || !heading || heading.innerText === before) return false;
     const title = document.createElement('textarea');

@@ -38,7 +38,7 @@ def wait_for_tsne_map(page, url: str) -> None:
     while True:
         page.goto(f"{url}map?track={SHAPE_OF_YOU}")
         page.get_by_role("heading", name=re.compile("and its ten neighbours")).wait_for(timeout=120_000)
-        page.locator(".js-plotly-plot .nsewdrag").first.wait_for(timeout=60_000)
+        page.locator("canvas.song-map-canvas").wait_for(timeout=60_000)
         if page.get_by_text(TSNE_CAPTION).count():
             return
         if time.monotonic() > deadline:

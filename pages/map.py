@@ -1,14 +1,14 @@
 """Embedding map page: every song's vector placed on a 2-D map; click a song to explore it.
 
-The map and the clicked song's panel are a fragment, so a click reruns only them. The big figure
-is the same from click to click (the highlight is the close-up's), so Streamlit sends it once
-and the browser keeps it: a click sends the close-up and the table, a few kB."""
+The map and the clicked song's panel are a fragment, so a click reruns only them. The map is the
+same from click to click (the highlight is the close-up's), so Streamlit sends it once and the
+browser keeps it: a click sends the close-up and the table, a few kB."""
 
 import streamlit as st
 
-from app_context import map_figure
+from app_context import map_payload
 from pages import in_demo, menu, redraw_menu
-from pages.widgets.mapping import ready_maps, select_clicked_song, song_panel
+from pages.widgets.mapping import ready_maps, song_map, song_panel
 from pages.widgets.serving import model_path, model_picker, recommender
 from recsys.map_charts import DEMO_MAP_CAPTION, MAP_COLOURS, PCA_AXES, TSNE_AXES, map_caption
 from recsys.projection import PROJECTIONS, map_sample
@@ -43,8 +43,7 @@ def explore(coords) -> None:
     canvas = st.container()
     song_panel(rec, coords)
     with canvas:
-        figure = map_figure(model_path(rec.config), projection, colour, axes, coords, catalogue.tracks)
-        st.plotly_chart(figure, key="map", on_select=lambda: select_clicked_song(rec, "map"), selection_mode="points")
+        song_map(rec, map_payload(model_path(rec.config), projection, colour, axes, coords, catalogue.tracks))
 
 
 explore(maps[projection].coords)

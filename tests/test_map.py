@@ -2,7 +2,6 @@
 neighbourhood figures; demo mode's plain caption; a click makes the song current. AppTest, and one
 journey in Chromium on the shipped data."""
 
-import base64
 import json
 import re
 
@@ -12,7 +11,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from app_context import map_coordinates
 from recsys import cache, store
-from recsys.map_charts import DEMO_MAP_CAPTION
+from recsys.map_charts import DEMO_MAP_CAPTION, MAP_GRID
 from tests.conftest import STORED_MAP_KEPT
 from tests.apptest import FAST
 
@@ -38,9 +37,10 @@ def store_fake_map(data_path, cache_dir) -> np.ndarray:
     return coords
 
 
-def decoded(array) -> np.ndarray:
-    """A figure's array as plotly's JSON carries numbers: base64 with its dtype."""
-    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+def map_payload(app) -> dict:
+    """The canvas map's payload as the page sent it: a JSON string (app_context.map_payload), sent as JSON."""
+    (element,) = app.get("bidi_component")
+    return json.loads(json.loads(element.proto.json))
 
 
 def caption(app) -> str:
@@ -55,8 +55,7 @@ def test_without_a_stored_map_the_page_shows_pca_and_says_a_better_one_is_coming
     assert len(started) == 1 and started[0].name.startswith("embeddings-")  # the computation was started
     assert "principal component analysis" in caption(app)
     assert not [control for control in app.get("button_group") if "Projection" in control.proto.label]
-    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
-    assert spec["layout"]["xaxis"]["title"]["text"] == "component 1"
+    assert map_payload(app)["axes"] == ["component 1", "component 2"]
 
 
 def test_a_stored_map_is_shown_by_default_with_both_projections_figures(map_env):
@@ -67,10 +66,10 @@ def test_a_stored_map_is_shown_by_default_with_both_projections_figures(map_env)
     assert not app.exception and not app.info[0].value.startswith("A better map")
     assert "t-SNE keeps 55% of each song's ten nearest neighbours (PCA 8%)." in caption(app)
     (projection,) = [control for control in app.get("button_group") if control.proto.label == "Projection"]
-    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
-    drawn = {int(row[0]): (x, y) for trace in spec["data"]
-             for row, x, y in zip(trace["customdata"], decoded(trace["x"]), decoded(trace["y"]))}
-    assert drawn[0] == pytest.approx(tuple(coords[0]))  # the stored map's place for the song
+    payload = map_payload(app)
+    drawn = {song[0]: (x, y) for song, x, y in zip(payload["songs"], payload["x"], payload["y"])}
+    place = (coords[0] - coords.min(axis=0)) / np.ptp(coords, axis=0).max() * MAP_GRID
+    assert drawn[0] == pytest.approx(tuple(place), abs=0.5)  # the stored map's place for the song
 
 
 def test_demo_mode_says_it_plainly_and_shows_the_best_map(map_env):
@@ -82,8 +81,18 @@ def test_demo_mode_says_it_plainly_and_shows_the_best_map(map_env):
     assert not [control for control in app.get("button_group") if control.proto.label == "Projection"]
     words = " ".join(element.value for element in [*app.caption, *app.markdown, *app.info])
     assert not re.search(r"PCA|t-SNE|component|variance", words)
-    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
-    assert not spec["layout"]["xaxis"].get("title", {}).get("text")
+    assert map_payload(app)["axes"] == ["", ""]
+
+
+def click_map(app, track: int):
+    """Send the run the canvas map's "clicked" trigger naming local index `track`, as a click on the map does."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    (element,) = app.get("bidi_component")
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=_make_trigger_id(element.proto.id, "events"),
+                                      json_trigger_value=json.dumps([{"event": "clicked", "value": track}])))
+    return app._run(states)
 
 
 def click(app, key: str, track: int):
@@ -99,13 +108,14 @@ def test_a_click_on_the_map_makes_that_song_current_and_shows_it_up_close(map_en
     env, _ = map_env
     app = env.open("pages/map.py")
     assert "Click any point" in app.info[-1].value
-    click(app, "map", 0)
+    before = map_payload(app)
+    click_map(app, 0)
     assert not app.exception
     assert app.query_params["track"] == "t0"
     assert app.subheader[0].value == "Blinding Lights by The Weeknd and its ten neighbours"
-    closeup = app.get("plotly_chart")[1].proto.spec
+    closeup = app.get("plotly_chart")[0].proto.spec
     assert '"name":"this song"' in closeup and '"name":"its 10 neighbours"' in closeup
-    assert '"name":"this song"' not in app.get("plotly_chart")[0].proto.spec  # the big figure stays as it was
+    assert map_payload(app) == before  # the map stays as it was, so the browser keeps it
     click(app, "map-closeup", 3)  # a song in the close-up
     assert app.query_params["track"] == "t3"
 
@@ -114,7 +124,7 @@ def test_the_map_highlights_the_song_in_the_link_and_its_neighbours(map_env):
     env, _ = map_env
     app = env.open("pages/map.py", track="t0")
     assert not app.exception
-    spec = app.get("plotly_chart")[1].proto.spec  # the close-up: the map itself stays the same from click to click
+    spec = app.get("plotly_chart")[0].proto.spec  # the close-up: the map itself stays the same from click to click
     assert '"name":"this song"' in spec and '"name":"its 10 neighbours"' in spec
     assert app.subheader[0].value == "Blinding Lights by The Weeknd and its ten neighbours"
 
@@ -141,17 +151,22 @@ def test_a_click_on_the_map_shows_that_song_its_star_and_carries_it_to_the_other
     page = browser.new_context(viewport={"width": 1300, "height": 1400}).new_page()
     page.goto(f"{map_url}map?track={SHAPE_OF_YOU}")
     page.get_by_role("heading", name="Shape of You by Ed Sheeran and its ten neighbours").wait_for(timeout=120_000)
-    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
-    assert "this song" in page.evaluate(CHART_NAMES, 1)  # the star, in the close-up
+    page.locator("canvas.song-map-canvas").wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot").wait_for(timeout=60_000)
+    assert "this song" in page.evaluate(CHART_NAMES, 0)  # the star, in the close-up
     assert page.get_by_text("t-SNE keeps 55%").count() == 1
     page.wait_for_timeout(1000)
-    page.mouse.click(*page.evaluate(POINT_ON_SCREEN, 0.5))
+    x, y = page.evaluate(POINT_ON_SCREEN, 0.5)
+    page.mouse.move(x, y)
+    hovered = page.locator(".song-map-tip b").inner_text(timeout=5_000)  # the song's title, in the tooltip
+    page.mouse.click(x, y)
     page.wait_for_url(lambda address: f"track={SHAPE_OF_YOU}" not in address, timeout=30_000)
     clicked = re.search(r"track=([^&]+)", page.url).group(1)
     page.get_by_role("heading", name=re.compile("and its ten neighbours")).wait_for()
     page.wait_for_function("() => !document.body.innerText.includes('Shape of You by Ed Sheeran and its')",
                            timeout=30_000)
-    assert "this song" in page.evaluate(CHART_NAMES, 1)
+    assert page.get_by_role("heading", name=re.compile("and its ten neighbours")).inner_text().startswith(hovered)
+    assert "this song" in page.evaluate(CHART_NAMES, 0)
     menu = page.get_by_test_id("stSidebar").get_by_role("link", name="Find similar songs")
     assert f"track={clicked}" in menu.get_attribute("href")
     page.context.close()

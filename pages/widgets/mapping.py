@@ -1,5 +1,7 @@
-"""The map page's parts: the maps of the served model that are ready, and the current song's panel
-under the map (its close-up and its ten neighbours)."""
+"""The map page's parts: the maps of the served model that are ready, the map itself (a canvas,
+song_map.js) and the current song's panel under it (its close-up and its ten neighbours)."""
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -26,6 +28,26 @@ def ready_maps(rec) -> dict:
                     "made in the background (about two minutes). This quicker one will do meanwhile; come back "
                     "to see it.", icon=":material/hourglass_top:")
     return {projection: maps[projection] for projection in PROJECTIONS if projection in maps}
+
+
+# Drawn in the browser on a 2-D canvas, not in plotly's WebGL: without a GPU, plotly spent 0.1-0.35 s
+# of a click redrawing 28k points before the click even left the page; the canvas finds the song in
+# a few milliseconds and draws nothing until the map changes.
+SONG_MAP = st.components.v2.component(
+    "song_map", js=(Path(__file__).parent / "song_map.js").read_text(),
+    css=(Path(__file__).parent / "song_map.css").read_text(), isolate_styles=False)
+
+
+def song_map(rec, payload: str, key: str = "map") -> None:
+    """The map of every song from `payload` (app_context.map_payload); a click on a song makes it current."""
+    SONG_MAP(data=payload, key=key, on_clicked_change=lambda: _show_clicked(rec, key))
+
+
+def _show_clicked(rec, key: str) -> None:
+    """The song clicked on the canvas map `key` (a callback) becomes the current song."""
+    clicked = st.session_state[key]["clicked"]
+    if clicked is not None:
+        show_song(rec.catalogue, int(clicked))
 
 
 def select_clicked_song(rec, key: str) -> None:
