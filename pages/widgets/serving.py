@@ -108,7 +108,7 @@ def recommender() -> Recommender:
         # cannot take the model leaves it to load_recommender, which trains once and keeps the model in memory.
         if not cache.cache_path(cache_dir(), digest, config).exists() and store.writable(cache_dir()):
             notice = st.empty()
-            notice.info("No trained model for this data yet: training one now, once (about a minute on two cores).")
+            notice.info("No trained model for this data yet: training one now, once (20 seconds to a minute on two cores).")
             train_first_model(config)
             notice.empty()
         recommender, messages = app_context.load_recommender(str(data_path()), digest, str(cache_dir()), config)
