@@ -15,7 +15,7 @@ import streamlit as st
 from recsys import access, datasets, store
 from recsys.config import DEFAULT_CACHE_DIR, TrainConfig
 from recsys.errors import RecsysError
-from recsys.load import Catalogue, load_catalogue
+from recsys.load import load_catalogue
 from recsys.pipeline import Recommender, prepare
 
 DATA_VARIABLE = "RECSYS_DATA"  # one songs file served, whatever links ask for; uploads are off
@@ -97,14 +97,15 @@ def load_recommender(data_path: str, digest: str, cache_dir: str,
     return prepare(data_path, cache_dir, config, on_message=messages.append), tuple(messages)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
-    return load_catalogue(path)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    return tuple(load_catalogue(path).report.lines())
 
 
-def catalogue(path: Path) -> Catalogue:
-    """The songs file's Catalogue, parsed once per file version (the Data page's report, the evaluation)."""
-    return _catalogue(str(path), *_stamp(path))
+def report_lines(path: Path) -> tuple[str, ...]:
+    """What loading the songs file had to say, parsed once per file version: the Data page shows it
+    without loading, or training, a model."""
+    return _report_lines(str(path), *_stamp(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -3,7 +3,6 @@ progress bar, and the figures in tables narrow enough for a laptop."""
 
 import streamlit as st
 
-import app_context
 from pages import notify
 from pages.widgets.serving import cache_dir, data_digest, data_path
 from recsys import cache
@@ -12,6 +11,7 @@ from recsys.config import EVALUATION
 from recsys.errors import RecsysError
 from recsys.evaluation.evaluate import summary_table
 from recsys.evaluation.metrics import CAPPED
+from recsys.load import load_catalogue
 
 # The figures in three tables, each of them no wider than a 1400-px window: in one, thirteen
 # columns needed twice that width.
@@ -48,7 +48,7 @@ def run_evaluation():
         bar.progress(len(done) / total, text=progress_line(row, seeds))
 
     with cache.evaluation_lock(cache_dir()):  # four minutes of every core: one at a time
-        results = evaluate(app_context.catalogue(data_path()), list(EVALUATED_MODELS), seeds, on_result=report)
+        results = evaluate(load_catalogue(data_path()), list(EVALUATED_MODELS), seeds, on_result=report)
     bar.empty()
     try:
         write_report(report_path(cache_dir(), digest), results, seeds, list(EVALUATED_MODELS))

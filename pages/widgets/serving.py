@@ -59,7 +59,7 @@ def data_digest() -> str:
 
 def data_report() -> list[str]:
     """The LoadReport lines of the served data (loaded once per file version)."""
-    return app_context.catalogue(data_path()).report.lines()
+    return list(app_context.report_lines(data_path()))
 
 
 def cache_dir() -> Path:
