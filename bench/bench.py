@@ -97,7 +97,7 @@ def bench_core(data: Path, repeats: int, workdir: Path) -> tuple[dict, Recommend
     tracks = np.random.default_rng(0).integers(0, catalogue.ids.num_tracks, 200)
     recommends = [timed(recommender.similar, int(t))[1] for _ in range(repeats) for t in tracks]
     results["recommend p50 (ms)"], results["recommend p95 (ms)"] = percentiles_ms(recommends)
-    varied = Filters(per_artist=1, exclude_seed_artists=True)
+    varied = Filters(per_artist=1, exclude_chosen_artists=True)
     filtered = [timed(recommender.similar, int(t), 10, varied)[1] for _ in range(repeats) for t in tracks]
     results["recommend, one song per artist, p50 (ms)"], _ = percentiles_ms(filtered)
     results |= bench_explore(recommender, tracks[:20], repeats)

@@ -13,7 +13,7 @@ from recsys.pipeline import Recommender
 from recsys.recommend import Feedback, Filters
 from recsys.search import Matches, no_match_message
 
-MAX_SEEDS = 100  # track ids in one set of a batch line
+MAX_CHOSEN = 100  # track ids in one set of a batch line
 SHOWN_UNKNOWN = 5  # unknown track ids an error names
 SONG_FIELDS = {  # a song's field in a JSON answer → its column in the track table
     "track_id": "track_id", "title": "track_name", "artist": "track_artist", "album": "track_album_name",
@@ -60,7 +60,7 @@ def answer(recommender: Recommender, songs: "Songs", request, k: int, filters: F
     ranked = zip(*(column.tolist() for column in recommender.ranked(chosen, k, filters, feedback)))
     reply = {
         "input": request,
-        "seeds": [songs.shown(song, CHOSEN_FIELDS) for song in chosen],
+        "seeds": [songs.shown(song, CHOSEN_FIELDS) for song in chosen],  # the songs asked about; the name scripts read
         "recommendations": [{"rank": rank, **songs.shown(track), "score": round(chance, 4), "cosine": round(cosine, 4)}
                             for rank, (track, chance, cosine) in enumerate(ranked, start=1)],
     }
@@ -126,8 +126,8 @@ def _known_tracks(recommender: Recommender, track_ids) -> list[int]:
     """The local indices of a set of track ids (repeats dropped), or a RecsysError naming what is wrong."""
     if not isinstance(track_ids, list) or not track_ids or not all(isinstance(t, str) for t in track_ids):
         raise RecsysError('"track_ids" must be a non-empty list of track ids, each a string.')
-    if len(track_ids) > MAX_SEEDS:
-        raise RecsysError(f"A set holds at most {MAX_SEEDS} track ids; this one has {len(track_ids):,}.")
+    if len(track_ids) > MAX_CHOSEN:
+        raise RecsysError(f"A set holds at most {MAX_CHOSEN} track ids; this one has {len(track_ids):,}.")
     track_ids = list(dict.fromkeys(track_ids))
     tracks = recommender.catalogue.ids.track_index(track_ids)
     unknown = [track_id for track_id, track in zip(track_ids, tracks) if track < 0]

@@ -38,7 +38,7 @@ class Filters:
     years: tuple[int, int] | None = None  # inclusive; a song with no known release year is left out
     per_artist: int = PER_ARTIST  # at most this many songs by one artist
     per_album: int = PER_ALBUM  # at most this many songs from one album
-    exclude_seed_artists: bool = False  # no songs by the artists of the songs asked about
+    exclude_chosen_artists: bool = False  # no songs by the artists of the songs asked about
 
     def allowed(self, catalogue, chosen: np.ndarray, rows=slice(None)) -> np.ndarray:
         """Bool per song of `catalogue.tracks.iloc[rows]` (default: all): those these filters let
@@ -50,7 +50,7 @@ class Filters:
             keep &= catalogue.has_genre(self.genres, rows)
         if self.years is not None:
             keep &= tracks["release_year"].iloc[rows].between(*self.years).to_numpy()  # NaN is never between
-        if self.exclude_seed_artists:
+        if self.exclude_chosen_artists:
             artists = tracks["artist_code"].to_numpy()
             keep &= ~np.isin(artists[rows], artists[chosen][artists[chosen] >= 0])
         return keep
@@ -174,14 +174,14 @@ def pick(scores: np.ndarray, k: int, groups: Groups, filters: Filters, rows=None
     order = np.argpartition(-scores, first - 1)[:first] if first < len(scores) else np.arange(len(scores))
     order = order[np.argsort(-scores[order], kind="stable")]
     taken = set(groups.song[np.asarray(chosen, dtype=np.int64)].tolist())
-    chosen = _varied(order, size, groups, filters, rows, taken)
-    if len(chosen) < size and first < finite:
+    picked = _varied(order, size, groups, filters, rows, taken)
+    if len(picked) < size and first < finite:
         rest = np.argsort(-scores, kind="stable")[:finite]
-        chosen = _varied(rest, size, groups, filters, rows, taken)
+        picked = _varied(rest, size, groups, filters, rows, taken)
     if variety == 0:
-        return chosen
-    tracks = chosen if rows is None else np.asarray(rows)[chosen]
-    return chosen[mmr(scores[chosen], similarity(tracks), k, variety)]
+        return picked
+    tracks = picked if rows is None else np.asarray(rows)[picked]
+    return picked[mmr(scores[picked], similarity(tracks), k, variety)]
 
 
 def _varied(order: np.ndarray, k: int, groups: Groups, filters: Filters, rows, taken: set[int]) -> np.ndarray:
@@ -192,7 +192,7 @@ def _varied(order: np.ndarray, k: int, groups: Groups, filters: Filters, rows, t
     seen_songs = set(taken)
     per_artist: dict[int, int] = {}
     per_album: dict[int, int] = {}
-    chosen = []
+    picked = []
     for position, s, a, b in zip(order.tolist(), song.tolist(), artist.tolist(), album.tolist()):
         if s in seen_songs or _full(per_artist, a, filters.per_artist) or _full(per_album, b, filters.per_album):
             continue
@@ -200,10 +200,10 @@ def _varied(order: np.ndarray, k: int, groups: Groups, filters: Filters, rows, t
         for counts, code in ((per_artist, a), (per_album, b)):
             if code >= 0:
                 counts[code] = counts.get(code, 0) + 1
-        chosen.append(position)
-        if len(chosen) == k:
+        picked.append(position)
+        if len(picked) == k:
             break
-    return np.asarray(chosen, dtype=np.int64)
+    return np.asarray(picked, dtype=np.int64)
 
 
 def _full(counts: dict[int, int], code: int, cap: int) -> bool:

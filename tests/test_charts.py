@@ -145,9 +145,9 @@ def test_evidence_graph_draws_both_songs_and_exactly_the_nodes_they_share_colour
     from recsys.charts import KIND_COLOURS, evidence_graph
     from recsys.explain import Explanation, Step
 
-    seed, song = Step("song", "Seed — A"), Step("song", "Pick — B")
+    chosen, song = Step("song", "Chosen — A"), Step("song", "Pick — B")
     links = (Step("playlist", "<b>Gym</b>"), Step("playlist", "Run"), Step("artist", "Nina"))
-    why = Explanation(("<b>Gym</b>", "Run"), True, False, (seed, links[0], song), (), (), links=links)
+    why = Explanation(("<b>Gym</b>", "Run"), True, False, (chosen, links[0], song), (), (), links=links)
     figure = evidence_graph(why)
     nodes = {trace.name: trace for trace in figure.data if trace.mode == "markers+text"}
     assert set(nodes) == {"song", "playlist", "artist"}

@@ -311,10 +311,10 @@ def test_k_out_of_range_is_rejected_by_argparse(trained, capsys):
 RECOMMENDATION_KEYS = ["rank", "track_id", "title", "artist", "album", "genre", "year", "score", "cosine"]
 
 
-def expected_answer(csv, cache_dir, seeds, k: int = 10, filters: Filters = Filters()) -> list[dict]:
-    """What the recommender itself ranks for `seeds` (track ids), as the JSON recommendations should carry it."""
+def expected_answer(csv, cache_dir, chosen, k: int = 10, filters: Filters = Filters()) -> list[dict]:
+    """What the recommender itself ranks for `chosen` (track ids), as the JSON recommendations should carry it."""
     recommender = prepare(csv, cache_dir)
-    tracks = recommender.catalogue.ids.track_index(seeds).tolist()
+    tracks = recommender.catalogue.ids.track_index(chosen).tolist()
     table = recommender.neighbours_table(tracks if len(tracks) > 1 else tracks[0], k, filters)
     return [{"rank": row.rank, "track_id": row.track_id, "score": round(row.score, 4), "cosine": round(row.cosine, 4)}
             for row in table.itertuples()]

@@ -1,4 +1,4 @@
-"""recsys/evidence.py: each recommendation is explained against the seed it is closest to."""
+"""recsys/evidence.py: each recommendation is explained against the chosen song it is closest to."""
 
 import numpy as np
 
@@ -8,16 +8,16 @@ from recsys.evidence import closest_chosen, list_evidence
 UNIT = np.array([[1.0, 0.0], [0.8, 0.6], [-1.0, 0.0], [-0.8, 0.6], [0.6, 0.8]])
 
 
-def test_each_song_is_matched_to_the_seed_its_vector_is_closest_to():
+def test_each_song_is_matched_to_the_chosen_song_its_vector_is_closest_to():
     assert closest_chosen(UNIT, [0, 2], [1, 3, 4]).tolist() == [0, 2, 0]
 
 
-def test_with_one_seed_every_song_is_matched_to_it():
+def test_with_one_chosen_song_every_song_is_matched_to_it():
     assert closest_chosen(UNIT, [2], [0, 1, 4]).tolist() == [2, 2, 2]
 
 
 class Recorder:
-    """An Explainer stand-in that says which (seed, song) it was asked about, and how often."""
+    """An Explainer stand-in that says which (chosen song, song) it was asked about, and how often."""
 
     def __init__(self):
         self.calls = []
@@ -27,7 +27,7 @@ class Recorder:
         return [(query, int(other)) for other in others]
 
 
-def test_evidence_comes_in_the_list_order_from_one_search_per_seed():
+def test_evidence_comes_in_the_list_order_from_one_search_per_chosen_song():
     explainer = Recorder()
     evidence = list_evidence(explainer, UNIT, [0, 2], [3, 1, 4])
     assert evidence == [(2, (2, 3)), (0, (0, 1)), (0, (0, 4))]

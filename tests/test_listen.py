@@ -54,10 +54,10 @@ def local(rec, track_id: str) -> int:
     return int(rec.catalogue.ids.track_index([track_id])[0])
 
 
-def titles(rec, seeds: list[str], like=(), dislike=()) -> list[str]:
-    """"Title — Artist" of the list Recommender.neighbours_table ranks for `seeds` with that feedback."""
+def titles(rec, chosen: list[str], like=(), dislike=()) -> list[str]:
+    """"Title — Artist" of the list Recommender.neighbours_table ranks for `chosen` with that feedback."""
     feedback, _ = rec.feedback(like, dislike)
-    tracks = [local(rec, t) for t in seeds]
+    tracks = [local(rec, t) for t in chosen]
     table = rec.neighbours_table(tracks if len(tracks) > 1 else tracks[0], k=10, feedback=feedback)
     return [f"{row.track_name} — {row.track_artist}" for row in table.itertuples()]
 

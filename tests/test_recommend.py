@@ -111,8 +111,8 @@ class Catalogue:
     (Filters(), [True, True, True, True, True]),
     (Filters(genres=("latin", "rap")), [False, False, True, True, False]),
     (Filters(years=(2000, 2010)), [False, True, False, True, False]),  # an unknown year is left out
-    (Filters(exclude_seed_artists=True), [False, False, True, True, True]),  # seed 1 is by artist 0
-    (Filters(genres=("pop",), years=(1990, 2030), exclude_seed_artists=True), [False, False, False, False, True]),
+    (Filters(exclude_chosen_artists=True), [False, False, True, True, True]),  # chosen song 1 is by artist 0
+    (Filters(genres=("pop",), years=(1990, 2030), exclude_chosen_artists=True), [False, False, False, False, True]),
 ])
 def test_filters_let_through_the_songs_they_describe(filters, allowed):
     assert filters.allowed(Catalogue(), np.array([1])).tolist() == allowed

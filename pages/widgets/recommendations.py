@@ -46,7 +46,7 @@ def filter_controls(rec: Recommender, key: str, chosen_name: str) -> Filters:
             span = chosen if chosen != (low, high) else None
         exclude = right.checkbox(f"Leave out the artist of {chosen_name}", key=f"{key}-exclude")
     return Filters(genres=tuple(genres), years=span, per_artist=per_artist, per_album=per_album,
-                   exclude_seed_artists=exclude)
+                   exclude_chosen_artists=exclude)
 
 
 def _cap_label(cap: int) -> str:
@@ -115,10 +115,10 @@ def _evidence(rec: Recommender, asked: int, evidence: Explanation, several: bool
     """The evidence as text (what a screen reader reads), the link drawn as a graph (if `graph`),
     then the sound."""
     chosen_row = rec.catalogue.tracks.iloc[asked]
-    seed_name = f"{chosen_row.track_name} — {chosen_row.track_artist}"
+    chosen_name = f"{chosen_row.track_name} — {chosen_row.track_artist}"
     lines = []
     if several:
-        lines.append(f"Closest to **{escape_markdown(seed_name)}** of the songs asked about.")
+        lines.append(f"Closest to **{escape_markdown(chosen_name)}** of the songs asked about.")
     if evidence.shared_playlists:
         names = ", ".join(f"“{escape_markdown(name)}”" for name in evidence.shared_playlists[:PLAYLISTS_SHOWN])
         more = len(evidence.shared_playlists) - PLAYLISTS_SHOWN
