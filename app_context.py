@@ -31,10 +31,6 @@ class AppConfig:
     cache_dir: Path = DEFAULT_CACHE_DIR
     operator_password: str | None = None
 
-    @property
-    def shared(self) -> bool:
-        return self.operator_password is not None
-
     @classmethod
     def from_env(cls, environ=os.environ, secrets: dict | None = None) -> "AppConfig":
         """The configuration the environment gives; the password may come from the secrets file instead."""

@@ -112,7 +112,7 @@ def not_in_demo() -> None:
 
 # What a shared link keeps: the current song, demo mode, and the model and data this session
 # serves (absent: the installation's default), so a link reproduces the view for someone else.
-# A tuple others extend: the menu carries every name in it.
+# The menu carries every name in it.
 URL_STATE = ("track", "demo", "model", "data", "like", "dislike", "fewer", "variety", "set")
 SHIPPED = "shipped"  # ?data=shipped: the shipped file, whatever the default
 

@@ -10,7 +10,7 @@ from app_context import map_payload
 from pages import in_demo, menu, redraw_menu
 from pages.widgets.mapping import ready_maps, song_map, song_panel
 from pages.widgets.serving import model_path, model_picker, recommender
-from recsys.map_charts import DEMO_MAP_CAPTION, MAP_COLOURS, PCA_AXES, TSNE_AXES, map_caption
+from recsys.map_charts import DEMO_MAP_CAPTION, MAP_COLOURS, NO_AXES, PCA_AXES, map_caption
 from recsys.projection import PROJECTIONS, map_sample
 from recsys.words import plural
 
@@ -32,7 +32,7 @@ st.caption(DEMO_MAP_CAPTION if in_demo() else
            "Hover a point to see the song; click it to make it the current song.")
 colour = st.segmented_control("Colour by", list(MAP_COLOURS), format_func=MAP_COLOURS.get, default="genre",
                               key="map-colour") or "genre"
-axes = PCA_AXES if projection == "pca" and not in_demo() else TSNE_AXES
+axes = PCA_AXES if projection == "pca" and not in_demo() else NO_AXES
 
 
 @st.fragment

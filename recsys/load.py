@@ -124,11 +124,6 @@ class Catalogue:
         """(G,) object, index = genre_code."""
         return self.genres.names
 
-    @property
-    def subgenre_names(self) -> np.ndarray:
-        """(S,) object, index = subgenre_code."""
-        return self.subgenres.names
-
     def genre_counts(self, track: int) -> list[tuple[str, int]]:
         """(genre, playlists) of every playlist genre of one track, most first."""
         return self.genres.of(track)

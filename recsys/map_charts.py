@@ -22,7 +22,7 @@ MAP_HOVER = ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>genre: %{customdata
 NEIGHBOUR_MARKER = {"size": 11, "color": "#ffffff", "line": {"color": "#222222", "width": 2}}
 CURRENT_MARKER = {"symbol": "star", "size": 22, "color": "#e8112d", "line": {"color": "#222222", "width": 1.5}}
 UNKNOWN_COLOUR = "#9e9e9e"
-PCA_AXES, TSNE_AXES = ("component 1", "component 2"), ("", "")  # t-SNE's axes mean nothing on their own
+PCA_AXES, NO_AXES = ("component 1", "component 2"), ("", "")  # t-SNE's axes, and demo mode's, go unnamed
 # The close-up: the neighbours' box padded by a fifth of its size, or at least 3% of the whole map's
 # span each way, with at most 300 other songs (the nearest the star): a click sends some 15 kB.
 CLOSEUP_PAD, CLOSEUP_MIN_SPAN, CLOSEUP_POINTS, CLOSEUP_HEIGHT = 0.2, 0.03, 300, 340

@@ -11,7 +11,6 @@ from recsys.config import DEFAULT_CACHE_DIR
 def test_an_empty_environment_serves_the_default_data_and_cache_in_local_mode():
     config = AppConfig.from_env({})
     assert config == AppConfig(data=None, cache_dir=DEFAULT_CACHE_DIR, operator_password=None)
-    assert not config.shared
 
 
 def test_the_environment_pins_the_data_and_the_cache():
@@ -23,10 +22,10 @@ def test_empty_variables_count_as_unset():
     assert AppConfig.from_env({"RECSYS_DATA": "", "RECSYS_CACHE_DIR": ""}) == AppConfig()
 
 
-def test_a_password_from_the_environment_or_the_secrets_file_makes_it_shared():
+def test_a_password_comes_from_the_environment_before_the_secrets_file():
     assert AppConfig.from_env({}, secrets={"operator_password": "s3cret"}).operator_password == "s3cret"
     both = AppConfig.from_env({"RECSYS_OPERATOR_PASSWORD": "from env"}, secrets={"operator_password": "s3cret"})
-    assert both.shared and both.operator_password == "from env"
+    assert both.operator_password == "from env"
 
 
 def test_the_configuration_is_frozen():
