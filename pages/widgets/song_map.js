@@ -183,7 +183,13 @@ function startBox(map, event) {
   if (event.pointerType === "touch" || event.button !== 0) return;
   map.dragging = { x: event.offsetX, y: event.offsetY };
   map.canvas.setPointerCapture(event.pointerId);
-  map.canvas.addEventListener("pointerup", () => endBox(map), { once: true });
+  const end = () => {
+    map.canvas.removeEventListener("pointerup", end);
+    map.canvas.removeEventListener("pointercancel", end);
+    endBox(map);
+  };
+  map.canvas.addEventListener("pointerup", end);
+  map.canvas.addEventListener("pointercancel", end);  // else a lost pointer would leave the map dragging
 }
 
 function dragBox(map, event) {
@@ -197,11 +203,12 @@ function endBox(map) {
   const { x, y, to } = map.dragging;
   map.dragging = null;
   map.box.style.display = "none";
-  if (!to || Math.abs(to.x - x) < 5 || Math.abs(to.y - y) < 5) return;
+  if (!to || (Math.abs(to.x - x) < 5 && Math.abs(to.y - y) < 5)) return;  // a click, not a drag
+  map.boxed = true;  // whatever the box, the click that ends a drag chooses no song
+  if (Math.abs(to.x - x) < 5 || Math.abs(to.y - y) < 5) return;  // too thin a box to zoom into
   const { canvas } = map, width = canvas.clientWidth, height = canvas.clientHeight, { cx, cy, scale } = map.view;
   const middle = { x: (x + to.x) / 2, y: (y + to.y) / 2 };
   map.view = { cx: cx + (middle.x - width / 2) / scale, cy: cy - (middle.y - height / 2) / scale,
                scale: scale * Math.min(width / Math.abs(to.x - x), height / Math.abs(to.y - y)) };
-  map.boxed = true;
   draw(map);
 }
