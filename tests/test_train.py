@@ -11,7 +11,6 @@ from recsys.pipeline import held_out_task, train_model
 from recsys.train import SETUPS, embed, seeded, train
 
 
-
 def small(model: str, **changes) -> TrainConfig:
     return TrainConfig.preset(model, **{"epochs": 5, "hidden_dim": 16, "out_dim": 8, "seed": 0, **changes})
 

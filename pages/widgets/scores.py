@@ -23,7 +23,6 @@ TABLES = {
 }
 
 
-
 def latest_evaluation():
     """Per-seed results of the last evaluation of the current data, or None."""
     # recsys.evaluation.evaluate imports torch and PyG (two seconds); only the Evaluation page needs them.
@@ -36,7 +35,8 @@ def latest_evaluation():
 def run_evaluation():
     """Evaluate every model on the current data with a progress bar, and save the report.
     Returns the per-seed results and "" or, if they could not be saved, why not."""
-    from recsys.evaluation.evaluate import EVALUATED_MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path, write_report
+    from recsys.evaluation.evaluate import (EVALUATED_MODELS, ROWS_PER_MODEL, evaluate, progress_line, report_path,
+                                            write_report)
 
     digest, seeds = data_digest(), list(EVALUATION.seeds)
     bar = st.progress(0.0, text="Loading songs…")

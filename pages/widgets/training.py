@@ -21,6 +21,8 @@ DESCRIPTIONS = {
           "graph; songs that share a playlist are pulled together.",
     "gcn-paper": "The report's recipe: a two-layer graph convolutional network on playlists and songs.",
 }
+
+
 def number_box(column, label: str, name: str, config: TrainConfig, **options):
     """A number box for the training setting `name`, within FORM_BOUNDS, prefilled from `config`."""
     return column.number_input(label, *FORM_BOUNDS[name], getattr(config, name), **options)
@@ -29,7 +31,8 @@ def number_box(column, label: str, name: str, config: TrainConfig, **options):
 def training_form(shown: TrainConfig, locked: bool) -> TrainConfig | None:
     """The model and its settings, prefilled from `shown` (disabled while a run is `locked` in);
     on Start, the TrainConfig asked for (None before, or with a word if it is not one)."""
-    model = st.radio("Model", TRAINABLE_MODELS, index=TRAINABLE_MODELS.index(shown.model), format_func=DESCRIPTIONS.get, disabled=locked)
+    model = st.radio("Model", TRAINABLE_MODELS, index=TRAINABLE_MODELS.index(shown.model),
+                     format_func=DESCRIPTIONS.get, disabled=locked)
     start_from = shown if shown.model == model else TrainConfig.preset(model)
     with st.form("train"):
         left, middle, right = st.columns(3)

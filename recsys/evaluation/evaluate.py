@@ -10,18 +10,18 @@ import numpy as np
 import pandas as pd
 
 from recsys import cache
+from recsys.calibrate import fit_calibration
+from recsys.config import EVALUATION, EvaluationConfig
+from recsys.embeddings import sound_vectors
+from recsys.errors import RecsysError
 from recsys.evaluation.baselines import (
     ArtistAlbum, AudioFeatures, CoOccurrence, GCNPaper, KnowledgeGraphModel, LightGCNBaseline, Model, Popularity,
     Random, VectorModel,
 )
-from recsys.errors import RecsysError
-from recsys.load import Catalogue
-from recsys.calibrate import fit_calibration
-from recsys.config import EVALUATION, EvaluationConfig
 from recsys.evaluation.metrics import CAPPED, KS, genre_coherence, list_metrics, ranking_metrics, recall_at
-from recsys.embeddings import sound_vectors
-from recsys.recommend import Filters, Groups, pick, sound_bonus
 from recsys.evaluation.split import Split, holdout_split
+from recsys.load import Catalogue
+from recsys.recommend import Filters, Groups, pick, sound_bonus
 from recsys.words import PLAIN_NAMES, word_for
 
 EVALUATED_MODELS: dict[str, Callable[[], Model]] = {

@@ -9,7 +9,6 @@ from recsys.config import EVALUATION
 from recsys.load import Catalogue
 
 
-
 @dataclass(frozen=True)
 class Split:
     """The training catalogue (all tracks, training edges only) and the held-out edges."""
