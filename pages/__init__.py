@@ -27,7 +27,7 @@ MENU = (
 )
 
 
-def menu() -> None:
+def menu(by_fragment: bool = False) -> None:
     """The sidebar's page menu. Every page draws it, and Streamlit's own is off
     (client.showSidebarNavigation): a link straight to a page, as the first request after the
     server starts, runs that page without streamlit_app.py, and Streamlit would then list the
@@ -39,27 +39,31 @@ def menu() -> None:
     be drawn, so the menu cannot wait for the end of the run.
 
     It sets the page up too, for the same reason: a page run without streamlit_app.py would
-    otherwise be drawn narrow."""
+    otherwise be drawn narrow. `by_fragment`: the page's fragment draws the links (redraw_menu)."""
     st.set_page_config(**PAGE_SETUP)
-    st.session_state[MENU_SLOT] = (_this_run(), st.sidebar.empty())
+    st.session_state[MENU_SLOT] = (_this_run(), st.sidebar.empty(), by_fragment)
     _draw_menu()
     st.sidebar.divider()
 
 
 def _draw_menu() -> None:
     """Fill the menu's placeholder with links that carry the URL's state as it is now."""
-    run, slot = st.session_state.get(MENU_SLOT, (None, None))
-    if run is not _this_run():  # a callback, before this run's menu: the page draws it with the change
-        return
-    _fill_menu(slot)
+    run, slot, by_fragment = st.session_state.get(MENU_SLOT, (None, None, False))
+    # Not from a callback, before this run's menu (the page draws it with the change), nor where a
+    # fragment draws it (redraw_menu), which must then be its one writer: the same placeholder
+    # filled twice in one run, once from inside a fragment, made the browser drop the whole page
+    # now and then ("Cannot set a node at a delta path").
+    if run is _this_run() and not by_fragment:
+        _fill_menu(slot)
 
 
 def redraw_menu() -> None:
-    """Redraw the menu from a fragment (the map's), on its every run: a click reruns only the
-    fragment, after the callback changed the URL, and the links must carry the change. Streamlit
-    keeps a place for a fragment's writes outside it only if the full run made them too."""
-    _, slot = st.session_state.get(MENU_SLOT, (None, None))
-    if slot is not None:
+    """Draw the menu from a fragment (the map's), on its every run, for a page whose menu() was
+    told so: a click reruns only the fragment, after the callback changed the URL, and the links
+    must carry the change. Streamlit keeps a place for a fragment's writes outside it only if the
+    full run made them too."""
+    _, slot, by_fragment = st.session_state.get(MENU_SLOT, (None, None, False))
+    if slot is not None and by_fragment:
         _fill_menu(slot)
 
 

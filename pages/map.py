@@ -14,7 +14,7 @@ from recsys.map_charts import DEMO_MAP_CAPTION, MAP_COLOURS, NO_AXES, PCA_AXES, 
 from recsys.projection import PROJECTIONS, map_sample
 from recsys.words import plural
 
-menu()
+menu(by_fragment=True)  # the map's fragment draws the links, on every click
 model_picker()
 st.title(":material/scatter_plot: The embedding map")
 rec = recommender()
