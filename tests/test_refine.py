@@ -19,10 +19,10 @@ def index(rec, track_id: str) -> int:
     return int(rec.catalogue.ids.track_index([track_id])[0])
 
 
-def expected(rec, seeds: list[str], like=(), dislike=(), variety=0.0) -> list[str]:
-    """The titles Recommender.neighbours_table ranks for `seeds` with that feedback."""
+def expected(rec, chosen: list[str], like=(), dislike=(), variety=0.0) -> list[str]:
+    """The titles Recommender.neighbours_table ranks for `chosen` with that feedback."""
     feedback, _ = rec.feedback(like, dislike, (), variety)
-    tracks = [index(rec, t) for t in seeds]
+    tracks = [index(rec, t) for t in chosen]
     table = rec.neighbours_table(tracks if len(tracks) > 1 else tracks[0], k=10, feedback=feedback)
     return table["track_name"].tolist()
 
@@ -149,3 +149,14 @@ def test_variety_follows_the_link_from_page_to_page(rec, shared_env):
     assert not app.exception
     assert app.slider(key="search-variety").value == 0.2 and app.query_params["variety"] == "0.2"
     assert shown(app) == expected(rec, ["t0"], variety=0.2)
+
+
+def test_after_a_dislike_and_an_added_song_the_menu_links_carry_both(rec, shared_env):
+    """The links carry what the URL holds as it changes: a 👎 and the set, not only the song."""
+    app = shared_env.open("pages/search.py", track="t0")
+    first = ids_of(rec, shown(app))[0]
+    app.button(key=f"search-{index(rec, first)}-dislike").click().run()
+    next(b for b in app.button if b.label == "Add to mini playlist").click().run()
+    assert app.query_params["dislike"] == first and app.query_params["set"] == "t0"
+    links = {link.proto.label: link.proto.query_string for link in app.sidebar.get("page_link")}
+    assert f"dislike={first}" in links["Mini playlist"] and "set=t0" in links["Mini playlist"]
