@@ -51,15 +51,10 @@ def map_points(coords: np.ndarray, tracks: pd.DataFrame, colour_by: str, shown: 
     order = np.argsort(group, kind="stable")
     low, span = coords[rows].min(axis=0), np.ptp(coords[rows], axis=0).max() or 1.0
     place = np.rint((coords[rows[order]] - low) / span * MAP_GRID).astype(int)
-    songs = pd.DataFrame({
-        "index": rows, "title": tracks["track_name"].astype(str), "artist": tracks["track_artist"].astype(str),
-        "genre": tracks["genre"].replace("", "no genre").astype(str),
-        "playlists": tracks["playlist_count"].astype(int).map(lambda count: plural(count, "playlist")),
-        "popularity": tracks["track_popularity"].map(lambda value: "unknown" if pd.isna(value) else f"{value:.0f}"),
-    }).iloc[order]
+    songs = _hover_fields(tracks, rows, escape=str)[order]
     return {"x": place[:, 0].tolist(), "y": place[:, 1].tolist(), "group": group[order].tolist(),
             "groups": groups, "title": "" if colour_by == "genre" else MAP_COLOURS[colour_by], "axes": list(axes),
-            "songs": songs.to_numpy().tolist()}
+            "songs": songs.tolist()}
 
 
 def map_closeup(coords: np.ndarray, tracks: pd.DataFrame, current: int, neighbours: Sequence[int]) -> go.Figure:
@@ -76,7 +71,7 @@ def map_closeup(coords: np.ndarray, tracks: pd.DataFrame, current: int, neighbou
     distance = ((coords[inside] - coords[current]) ** 2).sum(axis=1)
     rows = np.sort(np.concatenate([inside[np.argsort(distance)[:CLOSEUP_POINTS]], highlighted]))
     # From here on, songs are positions in `rows`; the hover keeps their local indices for a click.
-    near, hover = coords[rows], _map_hover(tracks.iloc[rows], rows)
+    near, hover = coords[rows], _hover_fields(tracks.iloc[rows], rows)
     others = np.flatnonzero(~np.isin(rows, highlighted))
     background = [_points(near, hover, others, "other songs", CLOSEUP_MARKER)] if others.size else []
     spots = _highlight_traces(near, hover, int(np.searchsorted(rows, current)), np.searchsorted(rows, neighbours))
@@ -103,14 +98,14 @@ def map_caption(projection: str, kept: dict[str, float], variance: float | None)
             "so songs the model finds alike can still land apart here.")
 
 
-def _map_hover(tracks: pd.DataFrame, indices: np.ndarray) -> np.ndarray:
+def _hover_fields(tracks: pd.DataFrame, indices: np.ndarray, escape=plain_text) -> np.ndarray:
     """(len(tracks), 6) object array: local index (from `indices`), title, artist, genre, playlist
-    count ("3 playlists"), popularity; names escaped."""
-    popularity = tracks["track_popularity"]
+    count ("3 playlists"), popularity; names through `escape` (plotly reads HTML, the canvas text)."""
     columns = [
-        indices, tracks["track_name"].map(plain_text), tracks["track_artist"].map(plain_text),
-        tracks["genre"].replace("", "no genre").map(plain_text), tracks["playlist_count"].astype(int).map(lambda count: plural(count, "playlist")),
-        popularity.map(lambda value: "unknown" if pd.isna(value) else f"{value:.0f}"),
+        indices, tracks["track_name"].map(escape), tracks["track_artist"].map(escape),
+        tracks["genre"].replace("", "no genre").map(escape),
+        tracks["playlist_count"].astype(int).map(lambda count: plural(count, "playlist")),
+        tracks["track_popularity"].map(lambda value: "unknown" if pd.isna(value) else f"{value:.0f}"),
     ]
     hover = np.empty((len(tracks), len(columns)), dtype=object)
     for position, column in enumerate(columns):
