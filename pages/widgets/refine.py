@@ -69,8 +69,7 @@ def url_feedback(rec: Recommender, track: int | None, variety: float) -> Feedbac
     clears them; adding to the set keeps them. Ids no song has are named and left out."""
     track_id = SET if track is None else str(rec.catalogue.tracks["track_id"].iat[track])
     if st.session_state.get(FEEDBACK_SONG, track_id) != track_id:
-        for name in (LIKE, DISLIKE, FEWER):
-            write_url(name, None)
+        _clear_feedback()
     st.session_state[FEEDBACK_SONG] = track_id
     given = {name: _url_ids(name) for name in (LIKE, DISLIKE, FEWER)}
     feedback, unknown = rec.feedback(given[LIKE], given[DISLIKE], given[FEWER], variety)
