@@ -52,7 +52,8 @@ def song_pairs(graph: KnowledgeGraph, config: TrainConfig, sampler: torch.Genera
 def song_loss(z: torch.Tensor, anchor, partner, negatives, temperature: float) -> torch.Tensor:
     """Sampled softmax on cosine similarity: a song should be closer to a playlist-mate than to
     any of `negatives` random songs (one shared set); it beat BPR against one random song each."""
-    u, v, w = (F.normalize(z[i], dim=-1) for i in (anchor, partner, negatives))
+    unit = F.normalize(z, dim=-1)  # once per song: a song is in many pairs
+    u, v, w = unit[anchor], unit[partner], unit[negatives]
     logits = temperature * torch.cat([(u * v).sum(-1, keepdim=True), u @ w.T], dim=1)  # (B, 1 + negatives)
     return -F.log_softmax(logits, dim=1)[:, 0].mean()
 
