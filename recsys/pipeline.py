@@ -178,7 +178,7 @@ def _stored_vector_index(embeddings_path: Path, track: np.ndarray, exact_up_to: 
 def train_and_save(
     catalogue: Catalogue, data_digest: str, cache_dir: str | Path, config: TrainConfig,
     on_message: Messages = lambda text: None, on_epoch=None, wait: bool = False, serve: bool = False,
-    on_locked: Callable[[], None] = lambda: None,
+    on_locked: Callable[[], None] = lambda: None, on_calibration_epoch=None,
 ) -> Embeddings:
     """Train and cache the embeddings; with `serve`, also make them the installation's default
     model. If the disk refuses them, raise NotSaved, which carries the embeddings: the default
@@ -186,7 +186,8 @@ def train_and_save(
 
     Only one run trains per cache directory at a time. Another is refused, or with `wait` (a model
     needed to serve at all) waits, then uses what the run it waited for saved if that was this model.
-    `on_locked` is called once this run holds the cache.
+    `on_locked` is called once this run holds the cache; `on_calibration_epoch(epoch, epochs)`
+    follows the second run that fits the score scale.
     """
     blocker = store.file_in_the_way(cache_dir)
     if blocker is not None:  # said now: no disk setting would let this run's model be saved after training
@@ -199,7 +200,7 @@ def train_and_save(
             ready, _ = cache.load(path, catalogue.ids, data_digest, config)
             if ready is not None:
                 return ready
-        embeddings = train_model(catalogue, config, on_message, on_epoch)
+        embeddings = train_model(catalogue, config, on_message, on_epoch, on_calibration_epoch)
         try:
             cache.save(path, embeddings, catalogue.ids, data_digest, config)
             if serve:
@@ -212,7 +213,7 @@ def train_and_save(
 
 
 def train_model(catalogue: Catalogue, config: TrainConfig, on_message: Messages = lambda text: None,
-                on_epoch=None) -> Embeddings:
+                on_epoch=None, on_calibration_epoch=None) -> Embeddings:
     """The model, and its score scale fitted on a second run that has not seen a fifth of each
     playlist. Under torchrun every process runs both, as each training step needs them all."""
     # Imported here: torch is only imported when a model is actually trained.
@@ -224,7 +225,7 @@ def train_model(catalogue: Catalogue, config: TrainConfig, on_message: Messages 
     else:
         embeddings = train(catalogue, config, on_epoch)
     on_message("Fitting the score scale on playlist songs held out of a second training run…")
-    return embeddings.with_calibration(held_out_calibration(catalogue, config))
+    return embeddings.with_calibration(held_out_calibration(catalogue, config, on_calibration_epoch))
 
 
 def held_out_task(catalogue: Catalogue, config: TrainConfig):

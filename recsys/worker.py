@@ -4,8 +4,8 @@ searches while a model trains.
 The page starts `python -m recsys.worker`, which trains at a lower priority (a first start's run
 excepted, see below). Its report file, JSON lines, says what it does: "launched" (its process id,
 written by the page), "started" once it holds the training lock, one "epoch" line per epoch (loss,
-validation Recall@10), then "done", "stopped", "error" or "not-saved" (trained, but the disk
-refused the model). The run holding the lock also names its report in RUN_FILE, so every session
+validation Recall@10), one "calibration" line per epoch of the second run that fits the score
+scale, then "done", "stopped", "error" or "not-saved" (trained, but the disk refused the model). The run holding the lock also names its report in RUN_FILE, so every session
 can show its progress and stop it. Stopping sends SIGTERM; nothing is saved until the last epoch,
 and then atomically, so a stopped run leaves the models as they were. A server killed meanwhile
 leaves the run to finish and save on its own; Ctrl-C in the server's terminal ends both.
@@ -39,6 +39,7 @@ class Progress:
     """What a report file says so far."""
 
     epochs: list[tuple[int, int, float, float | None]] = field(default_factory=list)  # (epoch, of, loss, recall)
+    calibration: tuple[int, int] | None = None  # (epoch, of) of the second run, once it has begun
     pid: int | None = None
     holding: bool = False  # it holds the training lock: the data is loaded and the epochs begin
     finished: str | None = None  # "done", "stopped", "error" or "not-saved", once it has ended
@@ -52,6 +53,18 @@ class Progress:
     @property
     def recalls(self) -> list[float]:
         return [recall for *_, recall in self.epochs if recall is not None]
+
+    def bar(self) -> tuple[float, str]:
+        """The progress bar's share done and text: the model's epochs, then the second run's."""
+        if self.calibration:
+            epoch, epochs = self.calibration
+            return epoch / epochs, ("Fitting the score scale on a second run that has not seen a fifth of each "
+                                    f"playlist: epoch {epoch} of {epochs}")
+        if self.epochs:
+            epoch, epochs, loss, recall = self.epochs[-1]
+            validation = "" if recall is None else f" · validation Recall@10 {recall:.3f}"
+            return epoch / epochs, f"Epoch {epoch} of {epochs} · loss {loss:.4f}{validation}"
+        return 0.0, "Loading songs…" if self.holding else "Starting the training process…"
 
 
 def start(data_path: str | Path, cache_dir: str | Path, config: TrainConfig, first: bool = False) -> Path:
@@ -86,6 +99,8 @@ def read(report: Path) -> Progress:
             progress.holding = True
         elif event["kind"] == "epoch":
             progress.epochs.append((event["epoch"], event["epochs"], event["loss"], event["recall"]))
+        elif event["kind"] == "calibration":
+            progress.calibration = event["epoch"], event["epochs"]
         else:
             progress.finished, progress.message, progress.seconds = event["kind"], event.get("message", ""), \
                 event.get("seconds")
@@ -163,7 +178,8 @@ def _run(data_path: str, cache_dir: str, config_json: str, report: Path, first: 
         catalogue = load_catalogue(data_path)
         train_and_save(catalogue, store.file_digest(data_path), cache_dir, config, on_locked=holding_lock, wait=first,
                        on_epoch=lambda epoch, epochs, loss, recall: write(
-                           "epoch", epoch=epoch, epochs=epochs, loss=loss, recall=recall))
+                           "epoch", epoch=epoch, epochs=epochs, loss=loss, recall=recall),
+                       on_calibration_epoch=lambda epoch, epochs: write("calibration", epoch=epoch, epochs=epochs))
     except Stopped:
         write("stopped")
         return 143

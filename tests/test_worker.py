@@ -33,6 +33,7 @@ def test_a_run_reports_every_epoch_then_saves_without_changing_the_default(two_p
     progress = wait_until(report, lambda p: p.finished)
     assert progress.finished == "done" and progress.seconds > 0
     assert [epoch for epoch, *_ in progress.epochs] == [1, 2, 3] and len(progress.recalls) == 3
+    assert progress.calibration == (3, 3)  # the second run, which fits the score scale, reported too
     assert cache.cache_path(tmp_path, store.file_digest(two_playlists_csv), TINY).is_file()
     assert not (tmp_path / cache.CURRENT_MODEL_FILE).exists()  # the default is the operator's to change
     assert worker.under_way(tmp_path) is None
@@ -83,3 +84,22 @@ def test_a_run_whose_server_is_killed_finishes_and_saves_on_its_own(two_playlist
     assert cache.load(cache.cache_path(tmp_path, store.file_digest(two_playlists_csv), TINY),
                       load_catalogue(two_playlists_csv).ids, store.file_digest(two_playlists_csv), TINY)[0] is not None
     assert not [path for path in tmp_path.rglob("*") if ".tmp" in path.name]  # written atomically
+
+
+def test_the_progress_bar_follows_the_model_then_the_score_scale_run(tmp_path):
+    report = tmp_path / "run.jsonl"
+    events = ['{"kind": "launched", "pid": 1}', '{"kind": "started"}',
+              '{"kind": "epoch", "epoch": 1, "epochs": 4, "loss": 2.5, "recall": null}',
+              '{"kind": "epoch", "epoch": 4, "epochs": 4, "loss": 1.25, "recall": 0.5}',
+              '{"kind": "calibration", "epoch": 1, "epochs": 4}']
+    bars = []
+    for count in range(1, len(events) + 1):
+        report.write_text("\n".join(events[:count]) + "\n")
+        bars.append(worker.read(report).bar())
+    assert bars == [
+        (0.0, "Starting the training process…"),
+        (0.0, "Loading songs…"),
+        (0.25, "Epoch 1 of 4 · loss 2.5000"),
+        (1.0, "Epoch 4 of 4 · loss 1.2500 · validation Recall@10 0.500"),
+        (0.25, "Fitting the score scale on a second run that has not seen a fifth of each playlist: epoch 1 of 4"),
+    ]

@@ -108,7 +108,7 @@ def recommender() -> Recommender:
         # cannot take the model leaves it to load_recommender, which trains once and keeps the model in memory.
         if not cache.cache_path(cache_dir(), digest, config).exists() and store.writable(cache_dir()):
             notice = st.empty()
-            notice.info("No trained model for this data yet: training one now, once (20 seconds to a minute on two cores).")
+            notice.info("No trained model for this data yet: training one now, once (about 15 seconds on two cores).")
             train_first_model(config)
             notice.empty()
         recommender, messages = app_context.load_recommender(str(data_path()), digest, str(cache_dir()), config)
@@ -127,11 +127,8 @@ def train_first_model(config: TrainConfig) -> None:
     bar = st.progress(0.0, text="Starting the training process…")
 
     def show(progress: worker.Progress) -> None:
-        if progress.epochs:
-            epoch, epochs, loss, _ = progress.epochs[-1]
-            bar.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}")
-        elif progress.holding:
-            bar.progress(0.0, text="Loading songs…")
+        done, text = progress.bar()
+        bar.progress(done, text=text)
 
     progress = worker.follow(worker.start(data_path(), cache_dir(), config, first=True), show)
     bar.empty()

@@ -71,13 +71,10 @@ def follow(report: Path, config: TrainConfig) -> None:
     """The run's progress, redrawn every two seconds without rerunning the page; once it ends, its outcome."""
     progress = worker.read(report)
     st.button("Stop training", icon=":material/stop_circle:", on_click=worker.stop, args=(report,))
+    done, text = progress.bar()
+    st.progress(done, text=text)
     if progress.epochs:
-        epoch, epochs, loss, recall = progress.epochs[-1]
-        validation = "" if recall is None else f" · validation Recall@10 {recall:.3f}"
-        st.progress(epoch / epochs, text=f"Epoch {epoch} of {epochs} · loss {loss:.4f}{validation}")
-        st.plotly_chart(loss_chart(progress.losses, epochs, progress.recalls), key="loss-live")
-    else:
-        st.progress(0.0, text="Loading songs…" if progress.holding else "Starting the training process…")
+        st.plotly_chart(loss_chart(progress.losses, progress.epochs[-1][1], progress.recalls), key="loss-live")
     if not worker.running(progress):
         st.session_state[TRAIN_OUTCOME] = outcome(progress)
         st.session_state[TRAIN_TYPED] = None if progress.finished == "done" else config
