@@ -14,6 +14,7 @@ A first start's run (`first`) is the one every session is waiting for: it trains
 and if another run holds the lock it waits for that one and uses its model when it is this one.
 """
 
+import dataclasses
 import json
 import os
 import signal
@@ -21,7 +22,6 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
@@ -34,17 +34,19 @@ RUN_FILE = "training-run.json"  # names the report of the run that holds the loc
 NICENESS = 19  # the lowest priority there is: the server's page runs come first
 
 
-@dataclass
+@dataclasses.dataclass
 class Progress:
     """What a report file says so far."""
 
-    epochs: list[tuple[int, int, float, float | None]] = field(default_factory=list)  # (epoch, of, loss, recall)
+    # (epoch, of, loss, validation Recall@10) of each epoch so far
+    epochs: list[tuple[int, int, float, float | None]] = dataclasses.field(default_factory=list)
     calibration: tuple[int, int] | None = None  # (epoch, of) of the second run, once it has begun
     pid: int | None = None
     holding: bool = False  # it holds the training lock: the data is loaded and the epochs begin
     finished: str | None = None  # "done", "stopped", "error" or "not-saved", once it has ended
     message: str = ""  # the error's message
     seconds: float | None = None  # the whole run's, once done
+    waiting_for: Path | None = None  # set by follow: the report of the run this one waits for, whose progress this is
 
     @property
     def losses(self) -> list[float]:
@@ -56,6 +58,9 @@ class Progress:
 
     def bar(self) -> tuple[float, str]:
         """The progress bar's share done and text: the model's epochs, then the second run's."""
+        if self.waiting_for is not None:
+            done, text = dataclasses.replace(self, waiting_for=None).bar()
+            return done, f"Waiting for the training run under way · {text}"
         if self.calibration:
             epoch, epochs = self.calibration
             return epoch / epochs, ("Fitting the score scale on a second run that has not seen a fifth of each "
@@ -117,14 +122,22 @@ def under_way(cache_dir: str | Path) -> Path | None:
     return report if pointer and report.is_file() and running(read(report)) else None
 
 
-def follow(report: Path, on_progress: Callable[[Progress], None], every: float = 0.25) -> Progress:
-    """Wait for the run to end, passing on its progress whenever it changes; returns how it ended."""
+def follow(report: Path, on_progress: Callable[[Progress], None], every: float = 0.25,
+           cache_dir: str | Path | None = None) -> Progress:
+    """Wait for the run to end, passing on its progress whenever it changes; returns how it ended.
+    With its `cache_dir`, while the run waits for the lock, the progress passed on is that of the
+    run it waits for (`waiting_for` set), which a first start that arrived second would otherwise not see."""
     seen = None
     while True:
         progress = read(report)
-        if progress != seen:
-            on_progress(progress)
-            seen = progress
+        shown = progress
+        if cache_dir is not None and running(progress) and not progress.holding:
+            other = under_way(cache_dir)
+            if other is not None and other != report:
+                shown = dataclasses.replace(read(other), waiting_for=other)
+        if shown != seen:
+            on_progress(shown)
+            seen = shown
         if not running(progress):
             return progress
         time.sleep(every)

@@ -71,6 +71,24 @@ def test_a_first_start_waits_for_the_run_holding_the_cache_then_uses_its_model(t
     assert seen[-1] == progress and len(seen) == len({repr(p) for p in seen})  # each change, once
 
 
+def test_a_first_start_that_waits_shows_the_progress_of_the_run_it_waits_for(two_playlists_csv, tmp_path):
+    long = worker.start(two_playlists_csv, tmp_path, dataclasses.replace(TINY, epochs=100_000))
+    wait_until(long, lambda p: p.holding)
+    waiting = worker.start(two_playlists_csv, tmp_path, TINY, first=True)
+    seen = []
+
+    def show(progress: worker.Progress) -> None:
+        seen.append(progress)
+        if progress.waiting_for == long and progress.epochs:
+            worker.stop(long)  # seen: let the waiting run have the cache
+
+    progress = worker.follow(waiting, show, every=0.05, cache_dir=tmp_path)
+    assert progress.finished == "done" and [epoch for epoch, *_ in progress.epochs] == [1, 2, 3]
+    waited = [p for p in seen if p.waiting_for is not None]
+    assert waited and waited[-1].bar()[1].startswith("Waiting for the training run under way · Epoch ")
+    assert seen[-1] == progress  # then its own run, to the end
+
+
 def test_a_run_whose_server_is_killed_finishes_and_saves_on_its_own(two_playlists_csv, tmp_path):
     started = subprocess.run(  # a server that starts a run, then is killed
         [sys.executable, "-c", "import os, sys; from recsys import worker; from recsys.config import TrainConfig; "
