@@ -5,8 +5,9 @@ The page starts `python -m recsys.worker`, which trains at a lower priority (a f
 excepted, see below). Its report file, JSON lines, says what it does: "launched" (its process id,
 written by the page), "started" once it holds the training lock, one "epoch" line per epoch (loss,
 validation Recall@10), one "calibration" line per epoch of the second run that fits the score
-scale, then "done", "stopped", "error" or "not-saved" (trained, but the disk refused the model). The run holding the lock also names its report in RUN_FILE, so every session
-can show its progress and stop it. Stopping sends SIGTERM; nothing is saved until the last epoch,
+scale, then "done", "stopped", "error" or "not-saved" (trained, but the disk refused the model).
+The run holding the lock also names its report in RUN_FILE, so every session can show its
+progress and stop it. Stopping sends SIGTERM; nothing is saved until the last epoch,
 and then atomically, so a stopped run leaves the models as they were. A server killed meanwhile
 leaves the run to finish and save on its own; Ctrl-C in the server's terminal ends both.
 
