@@ -191,6 +191,7 @@ def bench_app_browser(env: dict, runs: int, workdir: Path) -> dict:
             clicks = _time_map_clicks(browser, env, workdir / "streamlit-map.log")
         finally:
             browser.close()
+            end_processes_on(workdir)  # that t-SNE process outlives the server, as it should, but not the bench
     return {
         "bare Streamlit app (a title and a text box) start → box, browser (s, median)": float(np.median(floor)),
         "app start → search box, browser (s, median)": float(np.median([box for box, _ in warm])),
@@ -239,6 +240,14 @@ CLOSEUP_SHOWS = """(before) => {
     title.innerHTML = star.customdata[0][1];  // the hover's escaped title
     return heading.innerText.startsWith(title.value + ' by ');
 }"""
+
+
+def end_processes_on(folder: Path) -> None:
+    """End every process whose command line names a path in `folder` (the app's background map runs)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if str(folder) in cmdline.read_bytes().decode(errors="replace"):
+                os.kill(int(cmdline.parent.name), signal.SIGTERM)
 
 
 def bare_app(workdir: Path) -> Path:
@@ -302,7 +311,8 @@ TARGETS = {  # figure → (limit, the issue's wording)
     "app start → search box, browser (s, median)": 2.0,
     "app start → model loaded, browser (s, median)": 5.0,
     "first start, no cache → search box and the training notice (s)": 20.0,
-    "first start, no cache → model trained and loaded (s)": 60.0,
+    "first start, no cache → model trained and loaded (s)": 20.0,
+    "map: click a point → its song and neighbours shown (s, median)": 0.4,
     "app start → page rendered, AppTest, no browser (s)": 5.0,
 }
 
