@@ -52,8 +52,11 @@ def song_pairs(graph: KnowledgeGraph, config: TrainConfig, sampler: torch.Genera
 def song_loss(z: torch.Tensor, anchor, partner, negatives, temperature: float) -> torch.Tensor:
     """Sampled softmax on cosine similarity: a song should be closer to a playlist-mate than to
     any of `negatives` random songs (one shared set); it beat BPR against one random song each."""
-    unit = F.normalize(z, dim=-1)  # once per song: a song is in many pairs
-    u, v, w = unit[anchor], unit[partner], unit[negatives]
+    # Each song once, however many pairs it is in; and only the songs in pairs, which at a million
+    # songs (max_pairs of them sampled) is half the catalogue.
+    songs, where = torch.unique(torch.cat([anchor, partner, negatives]), return_inverse=True)
+    unit = F.normalize(z[songs], dim=-1)
+    u, v, w = (unit[at] for at in where.split([len(anchor), len(partner), len(negatives)]))
     logits = temperature * torch.cat([(u * v).sum(-1, keepdim=True), u @ w.T], dim=1)  # (B, 1 + negatives)
     return -F.log_softmax(logits, dim=1)[:, 0].mean()
 
