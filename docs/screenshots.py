@@ -2,7 +2,7 @@
 
 Needs Debian's chromium and the playwright package; start the app first with
 `RECSYS_CACHE_DIR=/tmp/shots streamlit run streamlit_app.py --server.headless true` on a copy of
-`.cache/` (the last journey trains a 6-epoch model, which its link then serves). The map's picture
+`.cache/` (the last journey trains a 20-epoch model, which its link then serves). The map's picture
 waits for the served model's stored t-SNE map; where there is none yet, the map page starts it
 (about two minutes).
 """

@@ -21,7 +21,7 @@ SERVED = TrainConfig(epochs=3, out_dim=16, layers=2)  # the model served while t
 ROWS = 4000  # of the shipped file: enough songs for every query below, quick to train
 # Of the run the crowd searches beside. It starts once every session has its page, so it need only
 # outlast their first round; at the lowest priority it yields the cores to them, which stretches it.
-EPOCHS = 6
+EPOCHS = 20
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ POINT_ON_SCREEN = "(share) => document.querySelector('canvas.song-map-canvas').s
 
 
 # Enough epochs for the page, redrawn every two seconds, to show the chart growing.
-SHORT_RUN = 6
+SHORT_RUN = 20  # epochs: long enough, at about 0.2 s each, for the page's two-second redraws to see the chart grow
 
 
 def train_briefly(page, url: str, shot: Path | None = None) -> list[int]:
@@ -86,7 +86,7 @@ def train_briefly(page, url: str, shot: Path | None = None) -> list[int]:
         points = page.evaluate("() => document.querySelector('.js-plotly-plot')?.data?.[0]?.x?.length ?? 0")
         if points and (not seen or seen[-1] != points):
             seen.append(points)
-            if shot and points == 2:
+            if shot and len(seen) == 2:  # mid-run, the chart redrawn once already
                 page.screenshot(path=shot)
         page.wait_for_timeout(50)
     return seen
