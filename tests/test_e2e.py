@@ -66,8 +66,9 @@ def map_click(page, url: str, track_id: str, shot: Path | None = None) -> str:
 POINT_ON_SCREEN = "(share) => document.querySelector('canvas.song-map-canvas').songOnScreen(share)"
 
 
-# Enough epochs for the page, redrawn every two seconds, to show the chart growing.
-SHORT_RUN = 20  # epochs: long enough, at about 0.2 s each, for the page's two-second redraws to see the chart grow
+# Epochs of the Train-page run: at about 0.2 s each, enough for the page, redrawn every two
+# seconds, to show the chart growing.
+SHORT_RUN = 20
 
 
 def train_briefly(page, url: str, shot: Path | None = None) -> list[int]:
