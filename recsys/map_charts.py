@@ -79,7 +79,8 @@ def map_closeup(coords: np.ndarray, tracks: pd.DataFrame, current: int, neighbou
     figure.update_layout(
         height=CLOSEUP_HEIGHT, margin={"l": 20, "r": 20, "t": 30, "b": 20}, hovermode="closest",
         clickmode="event+select", dragmode="zoom", showlegend=True,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
+        # Under the plot: above it, on a phone, the legend wraps to two rows and the toolbar covers the second.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         xaxis={"range": [low[0], high[0]], "showticklabels": False, "zeroline": False, "title": None},
         yaxis={"range": [low[1], high[1]], "showticklabels": False, "zeroline": False, "scaleanchor": "x",
                "title": None},

@@ -1,12 +1,15 @@
-"""The search page on a 390×844 phone, in Chromium against `streamlit run` on the shipped data: the
-results' first columns fit unscrolled, the radar's labels stay inside it, no chart toolbar covers a
-legend. `docs/screenshots.py` takes phone-search.png and phone-why.png along the same journeys."""
+"""The search page and the map on a 390×844 phone, in Chromium against `streamlit run` on the
+shipped data: the results' first columns fit unscrolled, the radar's labels stay inside it, no chart
+toolbar covers a legend, and a song tapped on the map comes into view with its neighbours.
+`docs/screenshots.py` takes phone-search.png and phone-why.png along the same journeys."""
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.test_e2e import app_url, open_explanation, search  # noqa: F401 (app_url: the served app, a fixture)
+from tests.test_e2e import POINT_ON_SCREEN, SHAPE_OF_YOU, app_url, open_explanation, search  # noqa: F401 (app_url: a fixture)
 
 pytestmark = pytest.mark.slow  # a streamlit server and Chromium
 
@@ -71,3 +74,19 @@ def test_on_a_phone_the_table_radar_and_evidence_fit_and_no_toolbar_covers_a_leg
     assert all(radar["box"][0] <= label[0] and label[2] <= radar["box"][2] for label in radar["labels"])
     assert not any(overlap(chart["modebar"], chart["legend"]) for chart in charts)
     assert any(chart["legend"] and chart["modebar"] is None for chart in charts)  # the evidence graph: no toolbar
+
+
+def test_on_a_phone_a_song_tapped_on_the_map_comes_into_view_with_its_neighbours(app_url, phone):  # noqa: F811
+    phone.goto(f"{app_url}map?track={SHAPE_OF_YOU}")
+    heading = phone.get_by_role("heading", name=re.compile("and its ten neighbours"))
+    heading.wait_for(timeout=120_000)
+    phone.locator("canvas.song-map-canvas").scroll_into_view_if_needed()
+    phone.wait_for_timeout(1000)
+    expect(heading).not_to_be_in_viewport()  # under the map, which is as tall as the screen is wide
+    phone.touchscreen.tap(*phone.evaluate(POINT_ON_SCREEN, 0.5))
+    phone.wait_for_url(lambda address: f"track={SHAPE_OF_YOU}" not in address, timeout=30_000)
+    expect(heading).not_to_contain_text("Shape of You", timeout=30_000)
+    expect(heading).to_be_in_viewport()
+    phone.wait_for_timeout(1000)
+    closeup = [chart for chart in phone.evaluate(CHART_BOXES) if chart["box"]]
+    assert closeup and not any(overlap(chart["modebar"], chart["legend"]) for chart in closeup)

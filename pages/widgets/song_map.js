@@ -4,6 +4,7 @@
 // reports the song's local index as the trigger "clicked". A canvas, not WebGL: with no GPU a
 // browser draws 28k dots and finds the one under the pointer in milliseconds this way.
 const RADIUS = 2.5, PICK = 6, CELL = 12, OPACITY = 0.8, MARGIN = 12;  // pixels, but OPACITY
+const STACKED = 640, HEADER = 64;  // pixels: below STACKED wide Streamlit stacks columns; its header's height
 const maps = new WeakMap();  // host element -> its map, kept across reruns that resend the same payload
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -29,7 +30,7 @@ function create(parent) {
   frame.append(canvas, box, tip);
   root.append(legend, frame, axes);
   parent.append(root);
-  const map = { canvas, legend, tip, box, axes, hidden: new Set(), view: null };
+  const map = { root, canvas, legend, tip, box, axes, hidden: new Set(), view: null };
   canvas.addEventListener("pointermove", (event) => hover(map, event));
   canvas.addEventListener("pointerleave", () => { tip.hidden = true; });
   canvas.addEventListener("pointerdown", (event) => startBox(map, event));
@@ -175,7 +176,18 @@ function hover(map, event) {
 function click(map, event) {
   if (map.boxed) { map.boxed = false; return; }  // the end of a box zoom, not a click
   const i = map.x ? songAt(map, event.offsetX, event.offsetY) : -1;
-  if (i >= 0) map.report(map.songs[i][0]);
+  if (i < 0) return;
+  map.report(map.songs[i][0]);
+  if (matchMedia(`(max-width: ${STACKED}px)`).matches) revealBelow(map);
+}
+
+// On a phone the chosen song's panel sits under a map as tall as the screen: scroll the map's
+// bottom edge up to below the app's header, so the song and its neighbours come into view.
+function revealBelow(map) {
+  let scroller = map.root.parentElement;
+  while (scroller && !(/(auto|scroll)/.test(getComputedStyle(scroller).overflowY)
+                       && scroller.scrollHeight > scroller.clientHeight)) scroller = scroller.parentElement;
+  (scroller ?? document.scrollingElement).scrollBy({ top: map.root.getBoundingClientRect().bottom - HEADER, behavior: "smooth" });
 }
 
 // Box zoom with a mouse or pen; a finger scrolls the page as usual, and taps choose songs.
