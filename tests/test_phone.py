@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_e2e import POINT_ON_SCREEN, SHAPE_OF_YOU, app_url, open_explanation, search  # noqa: F401 (app_url: a fixture)
+from tests.test_e2e import POINT_ON_SCREEN, SHAPE_OF_YOU, open_explanation, search
+from tests.test_e2e import app_url  # noqa: F401 (the served app, a fixture)
 
 pytestmark = pytest.mark.slow  # a streamlit server and Chromium
 

@@ -187,7 +187,8 @@ function revealBelow(map) {
   let scroller = map.root.parentElement;
   while (scroller && !(/(auto|scroll)/.test(getComputedStyle(scroller).overflowY)
                        && scroller.scrollHeight > scroller.clientHeight)) scroller = scroller.parentElement;
-  (scroller ?? document.scrollingElement).scrollBy({ top: map.root.getBoundingClientRect().bottom - HEADER, behavior: "smooth" });
+  const below = map.root.getBoundingClientRect().bottom - HEADER;
+  (scroller ?? document.scrollingElement).scrollBy({ top: below, behavior: "smooth" });
 }
 
 // Box zoom with a mouse or pen; a finger scrolls the page as usual, and taps choose songs.
