@@ -42,6 +42,7 @@ class AppConfig:
 # Session state, by name: what pages and their callbacks keep between runs.
 CONFIG = "app-config"  # this session's AppConfig
 MENU_SLOT = "menu-slot"  # this run's menu placeholder
+RUN_NOTE = "run-note"  # (run, placeholder) of the sidebar's word on a training run under way
 SHOWN_MESSAGES = "shown_messages"  # toasts already shown to this session
 GATE = "gate"  # this session's recsys.access.Gate
 MODEL_SERVED = "model_served"  # the sidebar's model picker

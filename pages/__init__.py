@@ -41,7 +41,7 @@ def menu(by_fragment: bool = False) -> None:
     It sets the page up too, for the same reason: a page run without streamlit_app.py would
     otherwise be drawn narrow. `by_fragment`: the page's fragment draws the links (redraw_menu)."""
     st.set_page_config(**PAGE_SETUP)
-    st.session_state[MENU_SLOT] = (_this_run(), st.sidebar.empty(), by_fragment)
+    st.session_state[MENU_SLOT] = (this_run(), st.sidebar.empty(), by_fragment)
     _draw_menu()
     st.sidebar.divider()
 
@@ -53,7 +53,7 @@ def _draw_menu() -> None:
     # fragment draws it (redraw_menu), which must then be its one writer: the same placeholder
     # filled twice in one run, once from inside a fragment, made the browser drop the whole page
     # now and then ("Cannot set a node at a delta path").
-    if run is _this_run() and not by_fragment:
+    if run is this_run() and not by_fragment:
         _fill_menu(slot)
 
 
@@ -80,7 +80,7 @@ def _fill_menu(slot) -> None:
                 st.page_link(path, label=title, icon=icon, query_params=carried or None)
 
 
-def _this_run() -> dict:
+def this_run() -> dict:
     """An object that is new in every script run (its cursors, which Streamlit resets before callbacks)."""
     return get_script_run_ctx().cursors
 

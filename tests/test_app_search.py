@@ -1,12 +1,15 @@
 """The search page, driven headless through streamlit.testing.v1.AppTest: a query, a link or a demo
 button to one song, its ten recommendations with their evidence, and the faults it survives."""
 
+import dataclasses
 import json
+import threading
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recsys import cache, store
+from recsys import cache, store, worker
 from recsys.load import load_catalogue
 from recsys.pipeline import prepare
 from tests.apptest import FAST
@@ -43,6 +46,23 @@ def test_first_start_trains_and_caches_the_current_model(untrained_env):
     untrained_env.open()
     digest = store.file_digest(path)
     assert cache.cache_path(cache_dir, digest, FAST).exists()
+
+
+@pytest.mark.slow  # two training runs, each a process of its own
+def test_a_first_start_that_waits_for_another_run_shows_it_in_its_bar_not_in_a_stale_sidebar_word(untrained_env):
+    path, cache_dir = untrained_env
+    other = worker.start(path, cache_dir, dataclasses.replace(FAST, epochs=100_000, seed=1))  # another model
+    deadline = time.monotonic() + 60
+    while not worker.read(other).epochs and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stopper = threading.Timer(3.0, worker.stop, args=(other,))  # then the first start may train its own
+    stopper.start()
+    app = untrained_env.open()  # drawn while that run held the cache: the sidebar's word on it, then the bar
+    stopper.join()
+    assert not app.exception and worker.read(other).finished == "stopped"
+    assert cache.cache_path(cache_dir, store.file_digest(path), FAST).exists()
+    assert not [caption for caption in app.sidebar.caption if "training run is under way" in caption.value]
+    assert not app.sidebar.button  # nor its Stop
 
 
 @pytest.mark.parametrize("query, message", [

@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 import app_context
-from app_context import MODEL_SERVED, TRAIN_REPORT, TRAIN_REQUEST
-from pages import SHIPPED, escape_markdown, in_demo, notify, write_url
+from app_context import MODEL_SERVED, RUN_NOTE, TRAIN_REPORT, TRAIN_REQUEST
+from pages import SHIPPED, escape_markdown, in_demo, notify, this_run, write_url
 from pages.widgets.operator import gate
 from recsys import cache, datasets, store, worker
 from recsys.config import DEFAULT_DATA, TrainConfig
@@ -124,6 +124,9 @@ def train_first_model(config: TrainConfig) -> None:
     """Train the model this session must have before it can serve anything: in a worker process,
     with a progress bar. A session that arrives meanwhile starts a run that waits for this one and
     then uses what it saved (see recsys.worker)."""
+    run, note = st.session_state.get(RUN_NOTE, (None, None))
+    if run is this_run():
+        note.empty()  # the sidebar's word on the run this one waits for: the bar below shows it, and moves
     bar = st.progress(0.0, text="Starting the training process…")
 
     def show(progress: worker.Progress) -> None:
@@ -183,6 +186,9 @@ def training_status() -> None:
         return
     progress = worker.read(report)
     where = f"epoch {progress.epochs[-1][0]} of {progress.epochs[-1][1]}" if progress.epochs else "loading songs"
-    st.sidebar.caption(f"A training run is under way on this installation: {where}.")
-    if gate().may_change:
-        st.sidebar.button("Stop that run", key="stop-other-run", on_click=worker.stop, args=(report,))
+    note = st.sidebar.empty()
+    st.session_state[RUN_NOTE] = this_run(), note  # drawn once a run: a first start's bar takes over from it
+    with note.container():
+        st.caption(f"A training run is under way on this installation: {where}.")
+        if gate().may_change:
+            st.button("Stop that run", key="stop-other-run", on_click=worker.stop, args=(report,))
