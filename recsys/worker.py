@@ -59,18 +59,17 @@ class Progress:
 
     def bar(self) -> tuple[float, str]:
         """The progress bar's share done and text: the model's epochs, then the second run's."""
-        if self.waiting_for is not None:
-            done, text = dataclasses.replace(self, waiting_for=None).bar()
-            return done, f"Waiting for the training run under way · {text}"
         if self.calibration:
             epoch, epochs = self.calibration
-            return epoch / epochs, ("Fitting the score scale on a second run that has not seen a fifth of each "
-                                    f"playlist: epoch {epoch} of {epochs}")
-        if self.epochs:
+            done, text = epoch / epochs, ("Fitting the score scale on a second run that has not seen a fifth of "
+                                          f"each playlist: epoch {epoch} of {epochs}")
+        elif self.epochs:
             epoch, epochs, loss, recall = self.epochs[-1]
             validation = "" if recall is None else f" · validation Recall@10 {recall:.3f}"
-            return epoch / epochs, f"Epoch {epoch} of {epochs} · loss {loss:.4f}{validation}"
-        return 0.0, "Loading songs…" if self.holding else "Starting the training process…"
+            done, text = epoch / epochs, f"Epoch {epoch} of {epochs} · loss {loss:.4f}{validation}"
+        else:
+            done, text = 0.0, "Loading songs…" if self.holding else "Starting the training process…"
+        return done, f"Waiting for the training run under way · {text}" if self.waiting_for else text
 
 
 def start(data_path: str | Path, cache_dir: str | Path, config: TrainConfig, first: bool = False) -> Path:
@@ -123,16 +122,16 @@ def under_way(cache_dir: str | Path) -> Path | None:
     return report if pointer and report.is_file() and running(read(report)) else None
 
 
-def follow(report: Path, on_progress: Callable[[Progress], None], every: float = 0.25,
-           cache_dir: str | Path | None = None) -> Progress:
+def follow(report: Path, on_progress: Callable[[Progress], None], every: float = 0.25) -> Progress:
     """Wait for the run to end, passing on its progress whenever it changes; returns how it ended.
-    With its `cache_dir`, while the run waits for the lock, the progress passed on is that of the
-    run it waits for (`waiting_for` set), which a first start that arrived second would otherwise not see."""
+    While the run waits for the lock (a first start's), the progress passed on is that of the run it
+    waits for, `waiting_for` set: else a session that arrived second would see nothing move."""
+    cache_dir = report.parent.parent  # reports are kept in the cache's RUNS folder
     seen = None
     while True:
         progress = read(report)
         shown = progress
-        if cache_dir is not None and running(progress) and not progress.holding:
+        if running(progress) and not progress.holding:
             other = under_way(cache_dir)
             if other is not None and other != report:
                 shown = dataclasses.replace(read(other), waiting_for=other)

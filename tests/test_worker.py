@@ -82,7 +82,7 @@ def test_a_first_start_that_waits_shows_the_progress_of_the_run_it_waits_for(two
         if progress.waiting_for == long and progress.epochs:
             worker.stop(long)  # seen: let the waiting run have the cache
 
-    progress = worker.follow(waiting, show, every=0.05, cache_dir=tmp_path)
+    progress = worker.follow(waiting, show, every=0.05)
     assert progress.finished == "done" and [epoch for epoch, *_ in progress.epochs] == [1, 2, 3]
     waited = [p for p in seen if p.waiting_for is not None]
     assert waited and waited[-1].bar()[1].startswith("Waiting for the training run under way · Epoch ")

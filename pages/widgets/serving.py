@@ -133,7 +133,7 @@ def train_first_model(config: TrainConfig) -> None:
         done, text = progress.bar()
         bar.progress(done, text=text)
 
-    progress = worker.follow(worker.start(data_path(), cache_dir(), config, first=True), show, cache_dir=cache_dir())
+    progress = worker.follow(worker.start(data_path(), cache_dir(), config, first=True), show)
     bar.empty()
     if progress.finished == "error":
         raise RecsysError(progress.message)
